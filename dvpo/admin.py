@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from dvpo.models import BCU, CalendarDay, Organisation, Team, User
+from dvpo.roles import Role, role_problems
+
+admin.site.site_header = "dvpo administration"
+admin.site.site_title = "dvpo administration"
+
+
+class UserForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        groups = cleaned.get("groups") or []
+        organisation = cleaned.get("organisation")
+        roles = [g.name for g in groups if g.name in Role.values]
+        problems = role_problems(
+            roles,
+            organisation_kind=organisation.kind if organisation else None,
+            rank=cleaned.get("rank"),
+        )
+        if problems:
+            raise ValidationError(problems)
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    form = UserForm
+    list_display = ["username", "first_name", "last_name", "organisation", "bcu", "rank"]
+    list_filter = ["organisation", "bcu", "groups", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Organisation", {"fields": ("organisation", "bcu", "team", "rank", "shoulder_number")}),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+
+
+@admin.register(BCU)
+class BCUAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "force"]
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "bcu"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "change", "name"]

@@ -1,0 +1,145 @@
+"""People, organisations and the statutory calendar: the pieces every app shares."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from dvpo.roles import CAPABILITIES, POLICE, SUPPORT, Rank, Role
+
+
+class Organisation(models.Model):
+    """A police force or an independent support service: a real data boundary."""
+
+    class Kind(models.TextChoices):
+        POLICE_FORCE = POLICE, "Police force"
+        SUPPORT_SERVICE = SUPPORT, "Support service"
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind == self.Kind.POLICE_FORCE
+
+
+class BCU(models.Model):
+    """A basic command unit (a group of boroughs) of a police force."""
+
+    force = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="bcus",
+        limit_choices_to={"kind": POLICE},
+    )
+    code = models.SlugField(max_length=20)
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "BCU"
+        ordering = ["force__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["force", "code"], name="unique_bcu_code")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.force_id and not self.force.is_police:
+            raise ValidationError({"force": "A BCU belongs to a police force."})
+
+
+class Team(models.Model):
+    bcu = models.ForeignKey(BCU, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["bcu__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["bcu", "name"], name="unique_team_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.bcu})"
+
+
+class User(AbstractUser):
+    """Everyone who signs in: officers, caseworkers, administrators."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    bcu = models.ForeignKey(BCU, on_delete=models.PROTECT, null=True, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(choices=Rank, null=True, blank=True)
+    shoulder_number = models.CharField(max_length=20, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        permissions = CAPABILITIES
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = self.get_full_name() or self.username
+        return f"{self.get_rank_display()} {name}" if self.rank else name
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        values = set(Role.values)
+        return frozenset(
+            Role(name) for name in self.groups.values_list("name", flat=True) if name in values
+        )
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.rank and not (self.organisation and self.organisation.is_police):
+            errors["rank"] = "Only police staff have a rank."
+        if self.bcu_id and self.bcu.force_id != self.organisation_id:
+            errors["bcu"] = "The BCU must belong to this person's force."
+        if self.team_id and self.team.bcu_id != self.bcu_id:
+            errors["team"] = "The team must belong to this person's BCU."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CalendarDay(models.Model):
+    """An administrator's change to the bank-holiday calendar (a new proclamation).
+
+    The published England and Wales list comes from the `holidays` package;
+    these rows add a day to it or remove one, and open cases' stored deadlines
+    are recomputed when they change.
+    """
+
+    class Change(models.TextChoices):
+        ADD = "add", "Add a bank holiday"
+        REMOVE = "remove", "Remove a bank holiday"
+
+    date = models.DateField(unique=True)
+    change = models.CharField(max_length=10, choices=Change)
+    name = models.CharField(max_length=200, help_text="For example: Coronation of King Charles III")
+    reason = models.TextField(blank=True, help_text="The proclamation or notice it comes from.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "bank holiday change"
+
+    def __str__(self):
+        return f"{self.get_change_display()}: {self.date:%a %-d %b %Y} ({self.name})"

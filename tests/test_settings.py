@@ -1,0 +1,100 @@
+"""Production settings refuse to start without their secrets and pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dvpo.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GOOD_KEY = "test-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
+SERVICES = {
+    "DATABASE_URL": "postgresql://nobody@localhost:1/none",
+    "REDIS_URL": "redis://localhost:1/0",
+}
+
+
+def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "dvpo.settings", **SERVICES, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+IMPORT_SETTINGS = "import django; django.setup()"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "x"}, "SECRET_KEY must be set"),
+        (
+            {"SECRET_KEY": "django-insecure-" + "a" * 60, "ALLOWED_HOSTS": "x"},
+            "SECRET_KEY must be set",
+        ),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "at least 50 characters"),
+        ({"SECRET_KEY": "ab" * 40, "ALLOWED_HOSTS": "x"}, "at least 5 different characters"),
+        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must name"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "DEBUG": "maybe"}, "not a yes/no value"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "SESSION_IDLE_MINUTES": "ten"},
+            "not a whole number",
+        ),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "DATABASE_URL": "sqlite:///x.db"},
+            "must point at PostgreSQL",
+        ),
+    ],
+)
+def test_production_settings_refuse_bad_configuration(env, message):
+    result = run_python(IMPORT_SETTINGS, env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    env = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dvpo.example.org"}
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'DEBUG'])",
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_debug_runs_with_no_secret_key():
+    result = run_python(
+        IMPORT_SETTINGS + "; from django.conf import settings; print(settings.SECRET_KEY)",
+        {"DEBUG": "true"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django-insecure-local-development-only" in result.stdout
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "Yes")
+    monkeypatch.setenv("X_INT", "7")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env_bool("X_BOOL", False) is True
+    assert env_bool("X_MISSING", True) is True
+    assert env_int("X_INT", 1, minimum=1) == 7
+    assert env_list("X_LIST", []) == ["a", "b", "c"]
+    assert env_str("X_MISSING", "d") == "d"
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="must be set"):
+        env_str("X_MISSING")
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env_int("X_INT", 1, minimum=10)

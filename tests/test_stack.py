@@ -1,0 +1,112 @@
+"""The embedded services and the `make run` supervisor, as real processes."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import psycopg
+import pytest
+import redis
+
+from dvpo.embedded import EmbeddedPostgres, EmbeddedRedis
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def data_dir():
+    # Short path: Unix sockets must fit in 108 bytes.
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="dvpo-") as path:
+        yield Path(path)
+
+
+def test_embedded_postgres_starts_reuses_and_stops(data_dir):
+    first = EmbeddedPostgres(data_dir)
+    url = first.start()
+    try:
+        assert first.started_here
+        with psycopg.connect(host=first.socket_dir(), user="postgres", dbname="dvpo") as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+        second = EmbeddedPostgres(data_dir)
+        assert second.start() == url
+        assert not second.started_here  # found running: it only connects
+    finally:
+        first.stop()
+    assert not first.is_running()
+
+
+def test_embedded_redis_starts_and_stops(data_dir):
+    server = EmbeddedRedis(data_dir)
+    url = server.start()
+    pid = server.pid()
+    try:
+        client = redis.Redis.from_url(url)
+        assert client.ping()
+        client.close()
+    finally:
+        server.stop()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not server.is_running()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - loopback
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_make_run_serves_then_stops_everything_on_ctrl_c(data_dir):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(PORT=str(port), DEBUG="true")
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "dvpo.stack", "run", "--data-dir", str(data_dir)],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    try:
+        for line in supervisor.stdout:
+            output.append(line)
+            if "Press Ctrl-C to stop everything." in line or supervisor.poll() is not None:
+                break
+        assert f"dvpo is running at http://127.0.0.1:{port}/" in "".join(output), "".join(output)
+        assert "caseworker" in "".join(output)
+        descendants = psutil.Process(supervisor.pid).children(recursive=True)
+        assert len(descendants) >= 3  # web, worker, beat (and the worker's pool)
+        status, body = get(f"http://127.0.0.1:{port}/healthz")
+        assert (status, body) == (200, '{"status": "ok"}')
+        status, body = get(f"http://127.0.0.1:{port}/sign-in/")
+        assert status == 200 and "Sign in" in body
+        pg_pid = EmbeddedPostgres(data_dir)
+        assert pg_pid.is_running() and EmbeddedRedis(data_dir).is_running()
+
+        supervisor.send_signal(signal.SIGINT)
+        assert supervisor.wait(timeout=60) == 0
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+    time.sleep(0.5)
+    assert [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    assert not EmbeddedPostgres(data_dir).is_running()
+    assert not EmbeddedRedis(data_dir).is_running()
