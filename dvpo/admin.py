@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from dvpo.calendar import calendar_day_delete, calendar_day_save
 from dvpo.models import BCU, CalendarDay, Organisation, Team, User
 from dvpo.roles import Role, role_problems
 
@@ -56,4 +57,19 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(SimpleHistoryAdmin):
+    """Changes to the bank-holiday calendar; every open case's deadlines follow at once."""
+
     list_display = ["date", "change", "name"]
+
+    def save_model(self, request, obj, form, change):
+        moved = calendar_day_save(actor=request.user, day=obj)
+        self._report(request, moved)
+
+    def delete_model(self, request, obj):
+        self._report(request, calendar_day_delete(actor=request.user, days=[obj]))
+
+    def delete_queryset(self, request, queryset):
+        self._report(request, calendar_day_delete(actor=request.user, days=list(queryset)))
+
+    def _report(self, request, moved):
+        self.message_user(request, f"Deadlines recomputed: {moved} open case(s) changed.")

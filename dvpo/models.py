@@ -20,6 +20,17 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     code = models.SlugField(max_length=40, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
+    crime_reference_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A regular expression every crime reference must match, e.g. "
+        "^[0-9]{7}/[0-9]{2}$ for a CRIS number. Blank accepts any reference.",
+    )
+    crime_reference_hint = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown to officers, e.g. 'A CRIS number like 1234567/26'.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -119,6 +130,9 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
 
+STATUTORY_DAYS = ("Sunday", "Christmas Day", "Good Friday")
+
+
 class CalendarDay(models.Model):
     """An administrator's change to the bank-holiday calendar (a new proclamation).
 
@@ -143,3 +157,22 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.get_change_display()}: {self.date:%a %-d %b %Y} ({self.name})"
+
+    def clean(self):
+        from dvpo.deadlines import PUBLISHED
+
+        if self.date is None:
+            return
+        published = PUBLISHED.is_disregarded(self.date)
+        if self.change == self.Change.ADD and published:
+            raise ValidationError(
+                {"date": f"{self.date:%a %-d %b %Y} is already not counted ({published.reason})."}
+            )
+        if self.change == self.Change.REMOVE and not PUBLISHED.bank_holiday(self.date):
+            raise ValidationError(
+                {"date": f"{self.date:%a %-d %b %Y} is not a published bank holiday."}
+            )
+        if self.change == self.Change.REMOVE and published.reason in STATUTORY_DAYS:
+            raise ValidationError(
+                {"date": f"{published.reason} is named in the statute and is never counted."}
+            )

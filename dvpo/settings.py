@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "crispy_forms",
+    "crispy_forms_gds",
     "dvpo",
     "cases",
     "courts",
@@ -115,6 +117,9 @@ TEMPLATES = [
         },
     },
 ]
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 # --- People and sign-in ----------------------------------------------------
 AUTH_USER_MODEL = "dvpo.User"

@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, demo=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("sync_roles", verbosity=0)
+        call_command("load_instrument", verbosity=0)
         if demo:
             call_command("load_demo")
