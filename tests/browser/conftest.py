@@ -1,0 +1,97 @@
+"""Browser tests: a real Chromium driven by Playwright against `live_server`.
+
+Chromium comes from Debian (`apt-get install chromium`; `.ci/run` installs it). Without
+it these tests are skipped with that reason, so `make test` still runs everywhere.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by
+# the tests themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE = {"width": 390, "height": 844}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM:
+                item.add_marker(pytest.mark.skip(reason="chromium is not installed"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page: the app must work at 3 a.m. on a small screen."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page):
+    from dvpo.demo import DEMO_PASSWORD
+
+    def sign_in_as(user):
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/")
+        return page
+
+    return sign_in_as
+
+
+@pytest.fixture
+def sign_out(page):
+    def sign_out_now():
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/sign-in/**")
+
+    return sign_out_now
+
+
+@pytest.fixture
+def axe_check(page):
+    """Scan the current page for WCAG 2.2 AA failures; fail listing each rule broken."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(context=""):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        violations = results.response["violations"]
+        assert not violations, f"{context or page.url}: " + "; ".join(
+            f"{v['id']} ({len(v['nodes'])}): {v['help']}" for v in violations
+        )
+
+    return check
