@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 
 from dvpo import deadlines
+from dvpo.calendar import current_calendar
 
 register = template.Library()
 
@@ -27,12 +28,12 @@ RULES = {
 
 @register.inclusion_tag("includes/deadline.html")
 def deadline(value, rule="", start=None):
-    if value is None:
+    if not value:  # None, or a missing variable rendered as ""
         return {"value": None}
     now = timezone.now()
     skipped = []
-    if start is not None and rule in ("hearing", "production"):
-        skipped = deadlines.skipped_days(start, value)
+    if start and rule in ("hearing", "production"):
+        skipped = deadlines.skipped_days(start, value, calendar=current_calendar())
     return {
         "value": value,
         "text": deadlines.format_deadline(value, now),
