@@ -286,6 +286,8 @@ class DVPN(models.Model):
         REFUSED = "refused", "Refused"
         REVISED = "revised", "Refused, then revised"
         SERVED = "served", "Served"
+        ENDED = "ended", "Ended: application decided"
+        LAPSED = "lapsed", "Lapsed: no hearing by the deadline"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dvpns")
     version = models.PositiveSmallIntegerField(default=1)
@@ -359,6 +361,20 @@ class CaseEvent(models.Model):
         DVPN_REVISED = "dvpn_revised", "Refused DVPN revised"
         DVPN_SERVED = "dvpn_served", "DVPN served"
         DEADLINE_RECOMPUTED = "deadline_recomputed", "Deadline recomputed after a calendar change"
+        DVPO_APPLIED = "dvpo_applied", "DVPO application listed"
+        DVPO_APPLICATION_CHANGED = "dvpo_application_changed", "DVPO application changed"
+        HEARING_ADJOURNED = "hearing_adjourned", "DVPO hearing adjourned"
+        DVPO_GRANTED = "dvpo_granted", "DVPO made"
+        DVPO_REFUSED = "dvpo_refused", "DVPO application refused"
+        DVPO_WITHDRAWN = "dvpo_withdrawn", "DVPO application withdrawn"
+        DVPN_LAPSED = "dvpn_lapsed", "DVPN lapsed: no hearing by the deadline"
+        DVPN_REINSTATED = "dvpn_reinstated", "DVPN lapse corrected: a hearing had started"
+        DVPO_VARIED = "dvpo_varied", "DVPO varied"
+        DVPO_DISCHARGED = "dvpo_discharged", "DVPO discharged"
+        DVPO_EXPIRED = "dvpo_expired", "DVPO expired"
+        BREACH_RECORDED = "breach_recorded", "Breach recorded"
+        BREACH_ARREST = "breach_arrest", "Arrest for a breach recorded"
+        BREACH_OUTCOME = "breach_outcome", "Breach hearing outcome recorded"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind)

@@ -55,6 +55,8 @@ DRAFT, SUBMITTED, AUTHORISED, REFUSED, REVISED, SERVED = (
     "served",
 )
 
+ENDED, LAPSED = "ended", "lapsed"
+
 # action: (allowed from, to)
 DVPN_TRANSITIONS = {
     "submit": ({DRAFT}, SUBMITTED),
@@ -62,6 +64,9 @@ DVPN_TRANSITIONS = {
     "refuse": ({SUBMITTED}, REFUSED),
     "revise": ({REFUSED}, REVISED),
     "serve": ({AUTHORISED}, SERVED),
+    "end": ({SERVED}, ENDED),
+    "lapse": ({SERVED}, LAPSED),
+    "reinstate": ({LAPSED}, SERVED),
 }
 
 ACTION_WORDS = {
@@ -70,6 +75,9 @@ ACTION_WORDS = {
     "refuse": "refused",
     "revise": "revised",
     "serve": "served",
+    "end": "ended",
+    "lapse": "marked as lapsed",
+    "reinstate": "reinstated",
 }
 STATUS_WORDS = {
     DRAFT: "a draft",
@@ -78,6 +86,8 @@ STATUS_WORDS = {
     REFUSED: "refused",
     REVISED: "refused and already revised",
     SERVED: "already served",
+    ENDED: "ended: its DVPO application has been decided",
+    LAPSED: "lapsed: no hearing started by the deadline",
 }
 REFUSAL_HINTS = {
     ("serve", DRAFT): " It must be submitted and authorised first.",

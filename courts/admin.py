@@ -1,10 +1,72 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from courts.models import Court
+from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing, Weekday
+
+
+class CourtForm(forms.ModelForm):
+    sitting_days = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The days of the week the court sits for DVPO applications.",
+    )
+
+    class Meta:
+        model = Court
+        fields = ["name", "code", "address", "specialist_dv_court", "sitting_days"]
 
 
 @admin.register(Court)
 class CourtAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "specialist_dv_court"]
+    form = CourtForm
+    list_display = ["name", "code", "specialist_dv_court", "sitting_days_display"]
+    list_filter = ["specialist_dv_court"]
     search_fields = ["name", "code"]
+
+    @admin.display(description="sitting days")
+    def sitting_days_display(self, court):
+        return court.sitting_days_display()
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Court records change only through the services (they write the case timeline)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DVPOApplication)
+class DVPOApplicationAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["dvpn", "court", "listed_for", "status", "listed_late", "fee", "fee_paid"]
+    list_filter = ["status", "listed_late", "court"]
+    list_select_related = ["dvpn__case", "court"]
+
+
+@admin.register(Hearing)
+class HearingAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["application", "held_at", "outcome", "contested"]
+    list_filter = ["outcome"]
+    list_select_related = ["application__dvpn__case"]
+
+
+@admin.register(DVPO)
+class DVPOAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "made_on", "days", "last_day", "expires_at", "status"]
+    list_filter = ["status"]
+    list_select_related = ["case"]
+
+
+@admin.register(Breach)
+class BreachAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "occurred_at", "prohibition", "reported_by", "outcome"]
+    list_filter = ["outcome", "reported_by"]
+    list_select_related = ["case"]
