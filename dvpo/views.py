@@ -25,11 +25,37 @@ def panels_for(roles) -> list[str]:
     return seen
 
 
+PANEL_SIZE = 5
+
+
+def panel_lists(user, panels) -> dict:
+    """The first few rows and the total of each panel that has data behind it."""
+    from cases import selectors
+
+    sources = {
+        "my_cases": lambda: selectors.open_cases_owned(viewer=user).order_by("-reported_at"),
+        "bcu_cases": lambda: selectors.open_cases_in_bcu(viewer=user).order_by("-reported_at"),
+        "awaiting_authorisation": lambda: selectors.dvpns_awaiting_authorisation(viewer=user),
+        "dash_review": lambda: selectors.risk_awaiting_review(viewer=user),
+    }
+    lists = {}
+    for panel in panels:
+        if panel in sources:
+            queryset = sources[panel]()
+            lists[panel] = {"rows": list(queryset[:PANEL_SIZE]), "total": queryset.count()}
+    return lists
+
+
 @login_required
 def home(request):
     user = request.user
+    panels = panels_for(user.roles)
     return render(
         request,
         "home.html",
-        {"panels": panels_for(user.roles), "role_labels": sorted(r.label for r in user.roles)},
+        {
+            "panels": panels,
+            "lists": panel_lists(user, panels),
+            "role_labels": sorted(r.label for r in user.roles),
+        },
     )

@@ -1,0 +1,329 @@
+"""Forms for the DVPN pages: one question page per step of the application, the
+authorising officer's decision and the record of service (Crime and Security Act 2010
+s.24-s.25). The services in cases/services.py apply the rules; these forms only check
+that what was typed makes sense."""
+
+import re
+from datetime import date, datetime, time
+
+from django import forms
+from django.utils import timezone
+
+RELOAD = "Reload the page and try again"
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+SHARES_PREMISES_NEEDED = "Say whether the victim and P live in the same premises"
+DISTANCE_NEEDED = "Enter the distance P must not come within, in metres, for example 100"
+DISTANCE_INVALID = "The distance must be a whole number of metres, for example 100"
+DECISION_NEEDED = "Choose whether to authorise or refuse the DVPN"
+SERVED_DATE_NEEDED = "Enter the date the DVPN was served, for example 6 3 2026"
+SERVED_DATE_INCOMPLETE = "The date the DVPN was served must include a day, month and year"
+SERVED_DATE_INVALID = "The date the DVPN was served must be a real date, for example 6 3 2026"
+SERVED_TIME_NEEDED = "Enter the time the DVPN was served, for example 14:30"
+SERVED_TIME_INVALID = (
+    "Enter the time the DVPN was served as hours and minutes on the 24-hour clock, "
+    "for example 14:30"
+)
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose error-summary link goes to the first option (Django gives no id)."""
+
+    def id_for_label(self, id_, index=None):
+        return forms.widgets.ChoiceWidget.id_for_label(self, id_, "0" if index is None else index)
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    def id_for_label(self, id_, index=None):
+        return forms.widgets.ChoiceWidget.id_for_label(self, id_, "0" if index is None else index)
+
+
+def textarea(rows=5):
+    return forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"})
+
+
+class VersionForm(forms.Form):
+    """Every form that changes a DVPN carries the version the person saw (optimistic locking)."""
+
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": RELOAD, "invalid": RELOAD},
+    )
+
+    @classmethod
+    def initial_from(cls, dvpn) -> dict:
+        """What the page shows first: the answers saved so far."""
+        initial = {"expected_version": dvpn.lock_version}
+        for name in cls.base_fields:
+            if name != "expected_version" and hasattr(dvpn, name):
+                initial[name] = getattr(dvpn, name)
+        return initial
+
+    def service_kwargs(self) -> dict:
+        """The DVPN fields to save, as the service takes them."""
+        return {
+            name: value.strip() if isinstance(value, str) else value
+            for name, value in self.cleaned_data.items()
+            if name != "expected_version"
+        }
+
+
+# --- The application, one step a page ----------------------------------------
+
+
+class GroundsForm(VersionForm):
+    grounds = forms.CharField(
+        label="What are the grounds for the DVPN?",
+        required=False,
+        widget=textarea(8),
+        help_text="The violence, or threat of violence, by P towards the victim, and why a notice "
+        "is necessary to protect them from P (Crime and Security Act 2010 s.24(2)).",
+    )
+
+
+class ProhibitionsForm(VersionForm):
+    shares_premises = forms.ChoiceField(
+        label="Do the victim and P live in the same premises?",
+        choices=YES_NO,
+        widget=Radios,
+        error_messages={"required": SHARES_PREMISES_NEEDED},
+        help_text="Premises provisions can only be included when they do (s.24(8)).",
+    )
+    premises = forms.MultipleChoiceField(
+        label="What else must the notice prohibit?",
+        required=False,
+        widget=Checkboxes,
+        choices=[
+            ("premises_no_evict", "P must not evict or exclude the victim from the premises"),
+            ("premises_no_enter", "P must not enter the premises"),
+            ("premises_leave", "P must leave the premises"),
+            ("exclusion", "P must not come within a stated distance of the premises"),
+        ],
+        help_text="Select all that apply. Leave all unticked if none are needed.",
+    )
+    exclusion_distance_m = forms.CharField(
+        label="Distance, in metres",
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        help_text="For example 100.",
+    )
+
+    @classmethod
+    def initial_from(cls, dvpn) -> dict:
+        chosen = [
+            name
+            for name in ("premises_no_evict", "premises_no_enter", "premises_leave")
+            if getattr(dvpn, name)
+        ]
+        if dvpn.exclusion_distance_m:
+            chosen.append("exclusion")
+        return {
+            "expected_version": dvpn.lock_version,
+            "shares_premises": "yes" if dvpn.shares_premises else "no",
+            "premises": chosen,
+            "exclusion_distance_m": dvpn.exclusion_distance_m or "",
+        }
+
+    def clean(self):
+        data = super().clean()
+        distance = None
+        if "exclusion" in data.get("premises", []):
+            text = (data.get("exclusion_distance_m") or "").strip()
+            if not text:
+                self.add_error("exclusion_distance_m", DISTANCE_NEEDED)
+            elif not text.isdigit() or int(text) < 1:
+                self.add_error("exclusion_distance_m", DISTANCE_INVALID)
+            else:
+                distance = int(text)
+        data["distance"] = distance
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        chosen = set(data["premises"])
+        return {
+            "shares_premises": data["shares_premises"] == "yes",
+            "premises_no_evict": "premises_no_evict" in chosen,
+            "premises_no_enter": "premises_no_enter" in chosen,
+            "premises_leave": "premises_leave" in chosen,
+            "exclusion_distance_m": data["distance"],
+        }
+
+
+class ChildrenForm(VersionForm):
+    child_welfare = forms.CharField(
+        label="How have you considered the welfare of any child?",
+        required=False,
+        widget=textarea(),
+        help_text="Any person under 18 whose interests you consider relevant, such as children "
+        "living at the address, and how the notice affects them (s.24(3)(a)). If there are none, "
+        "say so.",
+    )
+
+
+class VictimForm(VersionForm):
+    victim_opinion = forms.CharField(
+        label="What is the victim's opinion about the notice?",
+        required=False,
+        widget=textarea(),
+        help_text="The notice can be given without the victim's consent (s.24(4)).",
+    )
+    victim_opinion_steps = forms.CharField(
+        label="If you could not find it out, what steps did you take?",
+        required=False,
+        widget=textarea(3),
+        help_text="Only when the victim's opinion is not known (s.24(3)(b)).",
+    )
+
+
+class PRepresentationsForm(VersionForm):
+    p_representations = forms.CharField(
+        label="What representations did P make about the notice?",
+        required=False,
+        widget=textarea(),
+        help_text="What P said when told about the notice, or that P made none (s.24(3)(c)).",
+    )
+
+
+class OtherOccupantsForm(VersionForm):
+    occupants_opinion = forms.CharField(
+        label="What is the opinion of anyone else associated with P who lives at the premises?",
+        required=False,
+        widget=textarea(),
+        help_text="Needed because the notice includes premises provisions (s.24(3)(d)). If you "
+        "could not find it out, say what steps you took; if nobody else lives there, say so.",
+    )
+
+
+class OtherMeansForm(VersionForm):
+    why_other_means_insufficient = forms.CharField(
+        label="Why are other means, such as bail conditions, not enough?",
+        required=False,
+        widget=textarea(),
+        help_text="For example P was released without charge or conditions.",
+    )
+
+
+class SubmitForm(VersionForm):
+    pass
+
+
+# --- Decision ------------------------------------------------------------------
+
+
+class DecideForm(VersionForm):
+    decision = forms.ChoiceField(
+        label="Do you authorise this DVPN?",
+        choices=[
+            ("authorise", "Yes, authorise it"),
+            ("refuse", "No, refuse it"),
+        ],
+        widget=Radios,
+        error_messages={"required": DECISION_NEEDED},
+    )
+    reasons = forms.CharField(
+        label="Your reasons",
+        required=False,
+        widget=textarea(),
+        help_text="Why the conditions of s.24 are or are not met. The applicant will see these.",
+    )
+
+
+# --- Service -------------------------------------------------------------------
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Day, month and year boxes named FIELD_day, FIELD_month, FIELD_year; the page draws
+    them as a GOV.UK date input (templates/cases/dvpn/serve.html)."""
+
+    def __init__(self, attrs=None):
+        widgets = {
+            part: forms.TextInput(attrs={"inputmode": "numeric"})
+            for part in ("day", "month", "year")
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else ""
+
+
+class DateField(forms.MultiValueField):
+    widget = DateInputWidget
+
+    def __init__(self, **kwargs):
+        parts = [forms.CharField(required=False) for _ in range(3)]
+        super().__init__(fields=parts, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, data_list):
+        parts = [str(part or "").strip() for part in (data_list or [])]
+        if not any(parts):
+            raise forms.ValidationError(SERVED_DATE_NEEDED)
+        if len(parts) != 3 or not all(parts):
+            raise forms.ValidationError(SERVED_DATE_INCOMPLETE)
+        try:
+            day, month, year = (int(part) for part in parts)
+            return date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(SERVED_DATE_INVALID) from None
+
+    def clean(self, value):
+        # MultiValueField skips compress() when every box is empty and the field is optional.
+        if not value or not any(str(part or "").strip() for part in value):
+            raise forms.ValidationError(SERVED_DATE_NEEDED)
+        return super().clean(value)
+
+
+TIME_PATTERN = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
+
+
+def parse_time(text: str) -> time | None:
+    """ "14:30", "14.30", "1430" or "9:05" as a time; None when it is not one."""
+    match = TIME_PATTERN.match(text.strip())
+    if not match:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    if hours > 23 or minutes > 59:
+        return None
+    return time(hours, minutes)
+
+
+class ServeForm(VersionForm):
+    served_at = DateField(
+        label="Date served",
+        help_text="For example, 6 3 2026.",
+    )
+    served_time = forms.CharField(
+        label="Time served",
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        help_text="UK time on the 24-hour clock, for example 14:30.",
+    )
+    p_notice_address = forms.CharField(
+        label="Address P gave for notice of the hearing",
+        required=False,
+        widget=textarea(3),
+        help_text="Ask P for an address where they can be given notice of the DVPO hearing "
+        "(s.25(2)).",
+    )
+    p_gave_no_address = forms.BooleanField(label="P gave no address", required=False)
+
+    def clean_served_time(self):
+        text = self.cleaned_data.get("served_time", "").strip()
+        if not text:
+            raise forms.ValidationError(SERVED_TIME_NEEDED)
+        value = parse_time(text)
+        if value is None:
+            raise forms.ValidationError(SERVED_TIME_INVALID)
+        return value
+
+    def served_instant(self) -> datetime:
+        """The date and time typed, as UK (Europe/London) time."""
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["served_at"], data["served_time"]))

@@ -1,0 +1,234 @@
+"""Forms for the people on a case: adding a victim, P, child or household member, and a
+victim's safe-contact details."""
+
+from datetime import date
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.utils import timezone
+
+from cases.models import Ethnicity, Gender, Party, SafeContact
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+DOB_NEEDED = "Enter their date of birth, for example 27 3 1990"
+DOB_INVALID = "Date of birth must be a real date, for example 27 3 1990"
+DOB_INCOMPLETE = "Date of birth must include a day, month and year"
+DOB_IN_FUTURE = "Date of birth must be in the past"
+DOB_TOO_OLD = "Date of birth must be after 1900"
+# Roles whose date of birth must be known when they are added.
+DOB_REQUIRED_FOR = {Party.Role.VICTIM, Party.Role.PERPETRATOR}
+
+
+class GovukRadios(forms.RadioSelect):
+    """Radios whose field id is the first radio's, so the error summary can link to it."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class DateInputWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes named FIELD_day, FIELD_month, FIELD_year."""
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def id_for_label(self, id_):
+        # The error summary links to the day box.
+        return f"{id_}_day" if id_ else ""
+
+
+class DateBoundField(BoundField):
+    @property
+    def parts(self) -> dict:
+        """What to show in the day, month and year boxes (as typed, or from the initial date)."""
+        value = self.value()
+        if not isinstance(value, list | tuple):
+            value = self.field.widget.decompress(value)
+        return dict(zip(("day", "month", "year"), (v or "" for v in value), strict=False))
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year; empty means "not known" unless required."""
+
+    widget = DateInputWidget
+    bound_field_class = DateBoundField
+
+    def __init__(self, **kwargs):
+        fields = tuple(forms.CharField(required=False) for _ in range(3))
+        super().__init__(fields=fields, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, data_list):
+        parts = [str(part or "").strip() for part in (data_list or [])]
+        if not any(parts):
+            return None
+        if not all(parts) or len(parts) != 3:
+            raise forms.ValidationError(DOB_INCOMPLETE)
+        try:
+            day, month, year = (int(part) for part in parts)
+            value = date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(DOB_INVALID) from None
+        if value.year < 1900:
+            raise forms.ValidationError(DOB_TOO_OLD)
+        if value > timezone.localdate():
+            raise forms.ValidationError(DOB_IN_FUTURE)
+        return value
+
+
+class PartyForm(forms.Form):
+    """The details of someone being added to a case."""
+
+    role = forms.ChoiceField(
+        label="Their part in this incident",
+        choices=Party.Role.choices,
+        widget=GovukRadios,
+        error_messages={"required": "Choose their part in the incident"},
+    )
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter their first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter their last name"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        help_text="For example, 27 3 1990. Needed for the victim and P (P must be 18 or over, "
+        "Crime and Security Act 2010 s.24(1)); leave blank for a child or other household "
+        "member if it is not known.",
+    )
+    gender = forms.ChoiceField(
+        label="Gender",
+        choices=Gender.choices,
+        initial=Gender.NOT_STATED,
+        widget=GovukRadios,
+        required=False,
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity, as they define it",
+        choices=Ethnicity.choices,
+        initial=Ethnicity.NOT_STATED,
+        help_text="Ask the person. Choose 'Not stated' if they prefer not to say.",
+        required=False,
+    )
+    address = forms.CharField(
+        label="Address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where they live now.",
+    )
+    relationship_to_p = forms.CharField(
+        label="Relationship to P",
+        max_length=100,
+        required=False,
+        help_text="For example partner, ex-partner, son, mother. Leave blank for P.",
+    )
+    lives_with_p = forms.ChoiceField(
+        label="Do they live with P?",
+        choices=YES_NO,
+        widget=GovukRadios,
+        required=False,
+        help_text="Leave blank for P.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        needed = data.get("role") in DOB_REQUIRED_FOR and not data.get("date_of_birth")
+        if needed and "date_of_birth" not in self.errors:
+            self.add_error("date_of_birth", DOB_NEEDED)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "role": data["role"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "date_of_birth": data["date_of_birth"],
+            "gender": data["gender"],
+            "ethnicity": data["ethnicity"],
+            "address": data["address"].strip(),
+            "relationship_to_p": data["relationship_to_p"].strip(),
+            "lives_with_p": data["lives_with_p"] == "yes",
+        }
+
+
+NEW_PERSON = "new"
+CHOOSE_MATCH = "Choose an existing record or say this is a different person"
+
+
+class MatchForm(forms.Form):
+    """Step two of adding someone: use a person already known to the force, or a new record."""
+
+    match = forms.ChoiceField(
+        label="Is this one of these people?",
+        widget=GovukRadios,
+        error_messages={"required": CHOOSE_MATCH, "invalid_choice": CHOOSE_MATCH},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        self.fields["match"].choices = [
+            *((pk, str(person)) for pk, person in self.people.items()),
+            (NEW_PERSON, "No, this is a different person"),
+        ]
+
+    def chosen_person(self):
+        return self.people.get(self.cleaned_data["match"])
+
+
+class SafeContactForm(forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SafeContact
+        fields = [
+            "safe_phone",
+            "no_safe_number",
+            "contact_through",
+            "voicemail_ok",
+            "text_ok",
+            "identify_ok",
+            "safe_times",
+            "language",
+            "interpreter_needed",
+            "accessibility_needs",
+        ]
+        labels = {
+            "safe_phone": "Safe contact number",
+            "no_safe_number": "There is no safe number",
+            "contact_through": "How to make contact instead",
+            "voicemail_ok": "It is safe to leave a voicemail",
+            "text_ok": "It is safe to send a text message",
+            "identify_ok": "Callers may say who they are",
+            "safe_times": "Safe times to call",
+            "language": "Preferred language",
+            "interpreter_needed": "An interpreter is needed",
+            "accessibility_needs": "Accessibility needs",
+        }
+        help_texts = {
+            "safe_phone": "A number P does not know or cannot see.",
+            "contact_through": "For example through a friend, a support worker or at work. "
+            "Only when there is no safe number.",
+            "safe_times": "For example weekdays 9am to 3pm while P is at work.",
+            "accessibility_needs": "For example hearing loss, or needs letters in large print.",
+        }
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
+
+    def service_kwargs(self) -> dict:
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}
