@@ -28,7 +28,7 @@ from cases.models import (
 from cases.permissions import can_authorise, can_work_on_case
 from dvpo import deadlines
 from dvpo.calendar import current_calendar
-from dvpo.errors import ActionRefused, check_version, save_as
+from dvpo.errors import ActionRefused, check_version, require, save_as
 
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to do that on this case."
@@ -73,15 +73,13 @@ NOTICE_ADDRESS_NEEDED = "Enter the address P gave for notice of the hearing, or 
 NOT_A_CONSTABLE = "A DVPN is served by a constable: only police officers can record service."
 
 
-def _event(case: Case, kind: str, actor, summary: str = "", at: datetime | None = None) -> None:
-    CaseEvent.objects.create(
+def event_record(
+    case: Case, kind: str, actor, summary: str = "", at: datetime | None = None
+) -> CaseEvent:
+    """A line on the case timeline: who did what, when (in the caller's transaction)."""
+    return CaseEvent.objects.create(
         case=case, kind=kind, actor=actor, summary=summary, at=at or timezone.now()
     )
-
-
-def _require(condition, message: str, field: str | None = None) -> None:
-    if not condition:
-        raise ActionRefused(message, field=field)
 
 
 def _lock(model, pk):
@@ -102,10 +100,10 @@ def _check_case_fields(*, actor, crime_reference, reported_at, bcu, team, exclud
     taken = Case.objects.filter(force=force, crime_reference=crime_reference)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
-    _require(not taken.exists(), REFERENCE_TAKEN.format(ref=crime_reference), "crime_reference")
-    _require(reported_at <= timezone.now(), REPORTED_IN_FUTURE, "reported_at")
-    _require(bcu.force_id == force.pk, BCU_OTHER_FORCE, "bcu")
-    _require(team is None or team.bcu_id == bcu.pk, TEAM_OTHER_BCU, "team")
+    require(not taken.exists(), REFERENCE_TAKEN.format(ref=crime_reference), "crime_reference")
+    require(reported_at <= timezone.now(), REPORTED_IN_FUTURE, "reported_at")
+    require(bcu.force_id == force.pk, BCU_OTHER_FORCE, "bcu")
+    require(team is None or team.bcu_id == bcu.pk, TEAM_OTHER_BCU, "team")
 
 
 @transaction.atomic
@@ -121,7 +119,7 @@ def case_create(
     p_arrested: bool = False,
     criminal_outcome: str = "",
 ) -> Case:
-    _require(actor.has_perm("dvpo.record_incident") and actor.organisation_id, NOT_ALLOWED)
+    require(actor.has_perm("dvpo.record_incident") and actor.organisation_id, NOT_ALLOWED)
     crime_reference = crime_reference.strip().upper()
     _check_case_fields(
         actor=actor, crime_reference=crime_reference, reported_at=reported_at, bcu=bcu, team=team
@@ -139,7 +137,7 @@ def case_create(
         criminal_outcome=criminal_outcome,
     )
     save_as(case, actor)
-    _event(case, CaseEvent.Kind.CASE_CREATED, actor, f"Crime reference {crime_reference}")
+    event_record(case, CaseEvent.Kind.CASE_CREATED, actor, f"Crime reference {crime_reference}")
     return case
 
 
@@ -158,10 +156,10 @@ CASE_EDITABLE = (
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, **changes) -> Case:
     case = _lock(Case, case.pk)
-    _require(can_work_on_case(actor, case), NOT_ALLOWED)
+    require(can_work_on_case(actor, case), NOT_ALLOWED)
     check_version(case, expected_version)
     unknown = set(changes) - set(CASE_EDITABLE)
-    _require(not unknown, f"Cannot change {', '.join(sorted(unknown))} here.")
+    require(not unknown, f"Cannot change {', '.join(sorted(unknown))} here.")
     merged = {field: changes.get(field, getattr(case, field)) for field in CASE_EDITABLE}
     merged["crime_reference"] = merged["crime_reference"].strip().upper()
     _check_case_fields(
@@ -175,7 +173,7 @@ def case_update(*, actor, case: Case, expected_version: int, **changes) -> Case:
     for field in changed:
         setattr(case, field, merged[field])
     save_as(case, actor)
-    _event(
+    event_record(
         case,
         CaseEvent.Kind.CASE_UPDATED,
         actor,
@@ -209,7 +207,7 @@ def party_add(
 ) -> Party:
     """Add someone to a case: an existing person (a repeat victim) or a new one."""
     case = _lock(Case, case.pk)
-    _require(can_work_on_case(actor, case), NOT_ALLOWED)
+    require(can_work_on_case(actor, case), NOT_ALLOWED)
     if person is None:
         person = Person(
             force=case.force,
@@ -221,13 +219,13 @@ def party_add(
             address=address,
         )
     else:
-        _require(person.force_id == case.force_id, PERSON_OTHER_FORCE)
-        _require(
+        require(person.force_id == case.force_id, PERSON_OTHER_FORCE)
+        require(
             not case.parties.filter(person=person).exists(),
             PERSON_ALREADY_ON_CASE.format(person=person),
         )
     if role == Party.Role.PERPETRATOR:
-        _require(
+        require(
             not case.parties.filter(role=Party.Role.PERPETRATOR).exists(),
             SECOND_PERPETRATOR,
             "role",
@@ -243,7 +241,9 @@ def party_add(
         lives_with_p=lives_with_p,
     )
     save_as(party, actor)
-    _event(case, CaseEvent.Kind.PERSON_ADDED, actor, f"{person} as {party.get_role_display()}")
+    event_record(
+        case, CaseEvent.Kind.PERSON_ADDED, actor, f"{person} as {party.get_role_display()}"
+    )
     return party
 
 
@@ -251,7 +251,7 @@ def _check_p_age(person: Person, case: Case) -> None:
     if person.date_of_birth is None:
         return  # checked again, strictly, when the DVPN is submitted
     age = age_on(person.date_of_birth, timezone.localdate(case.reported_at))
-    _require(age >= 18, P_UNDER_18.format(person=person, age=age), "date_of_birth")
+    require(age >= 18, P_UNDER_18.format(person=person, age=age), "date_of_birth")
 
 
 @transaction.atomic
@@ -259,8 +259,8 @@ def safe_contact_save(
     *, actor, party: Party, expected_version: int | None, **fields
 ) -> SafeContact:
     party = Party.objects.select_related("case").get(pk=party.pk)
-    _require(can_work_on_case(actor, party.case), NOT_ALLOWED)
-    _require(party.role == Party.Role.VICTIM, SAFE_CONTACT_VICTIMS_ONLY)
+    require(can_work_on_case(actor, party.case), NOT_ALLOWED)
+    require(party.role == Party.Role.VICTIM, SAFE_CONTACT_VICTIMS_ONLY)
     contact = SafeContact.objects.select_for_update().filter(party=party).first()
     if contact is None:
         contact = SafeContact(party=party)
@@ -270,24 +270,26 @@ def safe_contact_save(
         setattr(contact, field, value)
     has_number = bool(contact.safe_phone.strip())
     has_alternative = contact.no_safe_number and bool(contact.contact_through.strip())
-    _require(has_number != has_alternative or has_number, SAFE_NUMBER_NEEDED, "safe_phone")
+    require(has_number != has_alternative or has_number, SAFE_NUMBER_NEEDED, "safe_phone")
     if has_number:
         contact.no_safe_number = False
     save_as(contact, actor)
-    _event(party.case, CaseEvent.Kind.SAFE_CONTACT, actor, str(party.person))
+    event_record(party.case, CaseEvent.Kind.SAFE_CONTACT, actor, str(party.person))
     return contact
 
 
 # --- Risk (DASH) --------------------------------------------------------------
 
 
-def _open_task(case: Case, kind: str, actor) -> Task:
+def task_open(case: Case, kind: str, actor, note: str = "", at: datetime | None = None) -> Task:
+    """The case's open task of this kind, created (with a timeline event) if there is none."""
     task = case.tasks.filter(kind=kind, done_at__isnull=True).first()
     if task:
         return task
-    task = Task(case=case, kind=kind, created_at=timezone.now())
+    task = Task(case=case, kind=kind, created_at=at or timezone.now(), note=note)
     save_as(task, actor)
-    _event(case, CaseEvent.Kind.TASK_CREATED, actor, task.get_kind_display())
+    summary = f"{task.get_kind_display()}: {note}" if note else task.get_kind_display()
+    event_record(case, CaseEvent.Kind.TASK_CREATED, actor, summary, at)
     return task
 
 
@@ -304,12 +306,12 @@ def risk_assess(
 ) -> RiskAssessment:
     """Record a DASH: count the yes answers, suggest a grade, flag escalation, check the grade."""
     case = _lock(Case, case.pk)
-    _require(can_work_on_case(actor, case), NOT_ALLOWED)
-    _require(victim.case_id == case.pk and victim.role == Party.Role.VICTIM, NOT_A_VICTIM)
+    require(can_work_on_case(actor, case), NOT_ALLOWED)
+    require(victim.case_id == case.pk and victim.role == Party.Role.VICTIM, NOT_A_VICTIM)
     numbers = list(instrument.questions.values_list("number", flat=True))
     answers = {str(k): v for k, v in answers.items()}
     missing = [n for n in numbers if answers.get(str(n)) not in RiskAssessment.Answer.values]
-    _require(not missing, ANSWER_EVERY_QUESTION.format(numbers=", ".join(map(str, missing))))
+    require(not missing, ANSWER_EVERY_QUESTION.format(numbers=", ".join(map(str, missing))))
     assessment = rules.grade_suggestion(answers, instrument.high_risk_yes_threshold)
     escalation = rules.potential_escalation(prior_incidents(case, victim))
     problem = rules.grade_problem(grade, assessment.suggested, assessment.visible_high, rationale)
@@ -339,7 +341,7 @@ def risk_assess(
         final_grade=grade,
     )
     save_as(risk, actor)
-    _event(
+    event_record(
         case,
         CaseEvent.Kind.DASH_RECORDED,
         actor,
@@ -347,7 +349,7 @@ def risk_assess(
         + (" (potential escalation)" if escalation else ""),
     )
     if grade == RiskGrade.HIGH:
-        _open_task(case, Task.Kind.MARAC_REFERRAL, actor)
+        task_open(case, Task.Kind.MARAC_REFERRAL, actor)
     return risk
 
 
@@ -382,14 +384,14 @@ def risk_review(
 ) -> RiskAssessment:
     """A supervisor confirms the grade, or changes it (either way) with a reason."""
     risk = RiskAssessment.objects.select_for_update().select_related("case").get(pk=risk.pk)
-    _require(
+    require(
         actor.has_perm("dvpo.quality_assure_dash") and actor.organisation_id == risk.case.force_id,
         NOT_A_SUPERVISOR,
     )
-    _require(risk.review == RiskAssessment.Review.AWAITING, ALREADY_REVIEWED)
+    require(risk.review == RiskAssessment.Review.AWAITING, ALREADY_REVIEWED)
     check_version(risk, expected_version)
     changed = grade != risk.grade
-    _require(not changed or reason.strip(), REVIEW_REASON_NEEDED, "reason")
+    require(not changed or reason.strip(), REVIEW_REASON_NEEDED, "reason")
     risk.review = RiskAssessment.Review.CHANGED if changed else RiskAssessment.Review.CONFIRMED
     risk.final_grade = grade
     risk.reviewed_by, risk.reviewed_at, risk.review_reason = actor, timezone.now(), reason
@@ -399,9 +401,9 @@ def risk_review(
         if changed
         else f"confirmed {RiskGrade(grade).label}"
     )
-    _event(risk.case, CaseEvent.Kind.DASH_REVIEWED, actor, verdict)
+    event_record(risk.case, CaseEvent.Kind.DASH_REVIEWED, actor, verdict)
     if grade == RiskGrade.HIGH:
-        _open_task(risk.case, Task.Kind.MARAC_REFERRAL, actor)
+        task_open(risk.case, Task.Kind.MARAC_REFERRAL, actor)
     return risk
 
 
@@ -429,7 +431,7 @@ def _lock_dvpn(dvpn: DVPN) -> DVPN:
     return DVPN.objects.select_for_update().select_related("case", "case__force").get(pk=dvpn.pk)
 
 
-def _move(dvpn: DVPN, action: str) -> None:
+def dvpn_move(dvpn: DVPN, action: str) -> None:
     """Apply a transition from the table in rules.py, or refuse it."""
     target = rules.dvpn_transition(dvpn.status, action)
     if target is None:
@@ -440,34 +442,34 @@ def _move(dvpn: DVPN, action: str) -> None:
 @transaction.atomic
 def dvpn_start(*, actor, case: Case) -> DVPN:
     case = _lock(Case, case.pk)
-    _require(can_work_on_case(actor, case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
+    require(can_work_on_case(actor, case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
     active = case.dvpns.filter(status__in=ACTIVE).first()
-    _require(
+    require(
         active is None,
         DVPN_ALREADY_ACTIVE.format(status=active.get_status_display().lower() if active else ""),
     )
     version = (case.dvpns.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     dvpn = DVPN(case=case, version=version, applicant=actor)
     save_as(dvpn, actor)
-    _event(case, CaseEvent.Kind.DVPN_DRAFTED, actor, f"Version {version}")
+    event_record(case, CaseEvent.Kind.DVPN_DRAFTED, actor, f"Version {version}")
     return dvpn
 
 
 @transaction.atomic
 def dvpn_update(*, actor, dvpn: DVPN, expected_version: int, **changes) -> DVPN:
     dvpn = _lock_dvpn(dvpn)
-    _require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
+    require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
     check_version(dvpn, expected_version)
-    _require(
+    require(
         dvpn.status == DVPN.Status.DRAFT,
         NOT_A_DRAFT.format(status=dvpn.get_status_display().lower()),
     )
     unknown = set(changes) - set(DVPN_EDITABLE)
-    _require(not unknown, f"Cannot change {', '.join(sorted(unknown))} here.")
+    require(not unknown, f"Cannot change {', '.join(sorted(unknown))} here.")
     for field, value in changes.items():
         setattr(dvpn, field, value)
     if not dvpn.shares_premises:
-        _require(not rules.premises_sought(dvpn), PREMISES_WITHOUT_SHARING, "shares_premises")
+        require(not rules.premises_sought(dvpn), PREMISES_WITHOUT_SHARING, "shares_premises")
     save_as(dvpn, actor)
     return dvpn
 
@@ -488,15 +490,15 @@ def dvpn_missing(dvpn: DVPN) -> list[tuple[str, str]]:
 @transaction.atomic
 def dvpn_submit(*, actor, dvpn: DVPN, expected_version: int) -> DVPN:
     dvpn = _lock_dvpn(dvpn)
-    _require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
+    require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
     check_version(dvpn, expected_version)
-    _move(dvpn, "submit")
+    dvpn_move(dvpn, "submit")
     missing = dvpn_missing(dvpn)
     if missing:
         raise ActionRefused("The application is not complete: " + " ".join(m for _, m in missing))
     dvpn.applicant, dvpn.submitted_at = actor, timezone.now()
     save_as(dvpn, actor)
-    _event(dvpn.case, CaseEvent.Kind.DVPN_SUBMITTED, actor, f"Version {dvpn.version}")
+    event_record(dvpn.case, CaseEvent.Kind.DVPN_SUBMITTED, actor, f"Version {dvpn.version}")
     return dvpn
 
 
@@ -511,17 +513,15 @@ def dvpn_decide(
 ) -> DVPN:
     """The authorising officer's decision (s.24): authorise or refuse, with reasons."""
     dvpn = _lock_dvpn(dvpn)
-    _require(
-        can_authorise(actor) and actor.organisation_id == dvpn.case.force_id, NOT_AN_AUTHORISER
-    )
-    _require(dvpn.applicant_id != actor.pk, OWN_APPLICATION)
+    require(can_authorise(actor) and actor.organisation_id == dvpn.case.force_id, NOT_AN_AUTHORISER)
+    require(dvpn.applicant_id != actor.pk, OWN_APPLICATION)
     check_version(dvpn, expected_version)
-    _move(dvpn, "authorise" if authorise else "refuse")
-    _require(reasons.strip(), DECISION_REASONS_NEEDED, "reasons")
+    dvpn_move(dvpn, "authorise" if authorise else "refuse")
+    require(reasons.strip(), DECISION_REASONS_NEEDED, "reasons")
     dvpn.decided_by, dvpn.decided_at, dvpn.decision_reasons = actor, timezone.now(), reasons
     save_as(dvpn, actor)
     kind = CaseEvent.Kind.DVPN_AUTHORISED if authorise else CaseEvent.Kind.DVPN_REFUSED
-    _event(dvpn.case, kind, actor, reasons)
+    event_record(dvpn.case, kind, actor, reasons)
     return dvpn
 
 
@@ -529,8 +529,8 @@ def dvpn_decide(
 def dvpn_revise(*, actor, dvpn: DVPN) -> DVPN:
     """Start a new draft from a refused application; the refused version is kept as it was."""
     dvpn = _lock_dvpn(dvpn)
-    _require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
-    _move(dvpn, "revise")
+    require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
+    dvpn_move(dvpn, "revise")
     save_as(dvpn, actor, update_fields=["status"])
     revised = DVPN(
         case=dvpn.case,
@@ -539,7 +539,7 @@ def dvpn_revise(*, actor, dvpn: DVPN) -> DVPN:
         **{field: getattr(dvpn, field) for field in DVPN_EDITABLE},
     )
     save_as(revised, actor)
-    _event(
+    event_record(
         dvpn.case,
         CaseEvent.Kind.DVPN_REVISED,
         actor,
@@ -560,19 +560,19 @@ def dvpn_serve(
 ) -> DVPN:
     """Record service on P (s.25). The 48-hour hearing clock starts now (s.27)."""
     dvpn = _lock_dvpn(dvpn)
-    _require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.serve_dvpn"), NOT_ALLOWED)
-    _require(actor.rank is not None, NOT_A_CONSTABLE)
+    require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.serve_dvpn"), NOT_ALLOWED)
+    require(actor.rank is not None, NOT_A_CONSTABLE)
     check_version(dvpn, expected_version)
-    _move(dvpn, "serve")
-    _require(served_at <= timezone.now(), SERVED_IN_FUTURE, "served_at")
-    _require(
+    dvpn_move(dvpn, "serve")
+    require(served_at <= timezone.now(), SERVED_IN_FUTURE, "served_at")
+    require(
         served_at >= dvpn.decided_at,
         SERVED_BEFORE_AUTHORISATION.format(
             at=timezone.localtime(dvpn.decided_at).strftime("%-d %b %Y %H:%M")
         ),
         "served_at",
     )
-    _require(
+    require(
         bool(p_notice_address.strip()) != p_gave_no_address,
         NOTICE_ADDRESS_NEEDED,
         "p_notice_address",
@@ -581,7 +581,7 @@ def dvpn_serve(
     dvpn.p_notice_address, dvpn.p_gave_no_address = p_notice_address.strip(), p_gave_no_address
     dvpn.hearing_deadline = deadlines.hearing_deadline(served_at, calendar=current_calendar())
     save_as(dvpn, actor)
-    _event(
+    event_record(
         dvpn.case,
         CaseEvent.Kind.DVPN_SERVED,
         actor,
@@ -604,7 +604,7 @@ def hearing_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
         before = dvpn.hearing_deadline
         dvpn.hearing_deadline = deadline
         save_as(dvpn, actor, update_fields=["hearing_deadline"])
-        _event(
+        event_record(
             dvpn.case,
             CaseEvent.Kind.DEADLINE_RECOMPUTED,
             actor,

@@ -14,14 +14,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from cases import rules as case_rules
 from cases.models import DVPN, Case, CaseEvent, Task
 from cases.permissions import can_view_case
+from cases.services import dvpn_move, event_record, task_open
 from courts import rules
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing
 from dvpo import deadlines
 from dvpo.calendar import current_calendar
-from dvpo.errors import ActionRefused, check_version, save_as
+from dvpo.errors import ActionRefused, check_version, require, save_as
 
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to record court work on this case."
@@ -63,35 +63,10 @@ BREACH_OUTCOME_IN_FUTURE = "The date of the breach hearing cannot be in the futu
 BREACH_OUTCOME_BEFORE = "The breach hearing cannot be before the breach."
 
 
-def _event(case: Case, kind: str, actor, summary: str = "", at: datetime | None = None) -> None:
-    CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor, summary=summary, at=at or timezone.now()
-    )
-
-
-def _require(condition, message: str, field: str | None = None) -> None:
-    if not condition:
-        raise ActionRefused(message, field=field)
-
-
 def _refuse_if(problem: tuple[str, str] | None) -> None:
     if problem:
         field, message = problem
         raise ActionRefused(message, field=field)
-
-
-def _task(case: Case, kind: str, actor, note: str, at: datetime | None = None) -> Task:
-    task = Task(case=case, kind=kind, created_at=at or timezone.now(), note=note)
-    save_as(task, actor)
-    _event(case, CaseEvent.Kind.TASK_CREATED, actor, f"{task.get_kind_display()}: {note}", at)
-    return task
-
-
-def _move_dvpn(dvpn: DVPN, action: str) -> None:
-    target = case_rules.dvpn_transition(dvpn.status, action)
-    if target is None:
-        raise ActionRefused(case_rules.dvpn_refusal(dvpn.status, action))
-    dvpn.status = target
 
 
 def _when(value: datetime) -> str:
@@ -169,15 +144,15 @@ def application_create(
     """Apply to the magistrates' court for a DVPO and record the listing. A listing after
     the 48-hour deadline is accepted but flagged (listed_late) and said in the event."""
     dvpn = _lock_dvpn(dvpn.pk)
-    _require(can_record_court_work(actor, dvpn.case), NOT_ALLOWED)
-    _require(
+    require(can_record_court_work(actor, dvpn.case), NOT_ALLOWED)
+    require(
         dvpn.status == DVPN.Status.SERVED,
         NOT_SERVED.format(status=dvpn.get_status_display().lower()),
     )
-    _require(not DVPOApplication.objects.filter(dvpn=dvpn).exists(), ALREADY_APPLIED)
+    require(not DVPOApplication.objects.filter(dvpn=dvpn).exists(), ALREADY_APPLIED)
     unknown = set(paperwork) - set(PAPERWORK_FIELDS)
-    _require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
-    _require(
+    require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
+    require(
         listed_for >= dvpn.served_at,
         LISTED_BEFORE_SERVICE.format(at=_when(dvpn.served_at)),
         "listed_for",
@@ -195,7 +170,7 @@ def application_create(
         **paperwork,
     )
     save_as(application, actor)
-    _event(dvpn.case, CaseEvent.Kind.DVPO_APPLIED, actor, _listing_summary(application))
+    event_record(dvpn.case, CaseEvent.Kind.DVPO_APPLIED, actor, _listing_summary(application))
     return application
 
 
@@ -207,14 +182,14 @@ def application_update(
     The listing can be moved only before the first hearing (afterwards the court adjourns)."""
     application = _lock_application(application.pk)
     case = application.dvpn.case
-    _require(can_record_court_work(actor, case), NOT_ALLOWED)
+    require(can_record_court_work(actor, case), NOT_ALLOWED)
     check_version(application, expected_version)
-    _require(
+    require(
         not application.decided,
         APPLICATION_DECIDED.format(outcome=application.get_status_display().lower()),
     )
     unknown = set(changes) - set(APPLICATION_EDITABLE)
-    _require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
+    require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
     changed = [f for f, value in changes.items() if getattr(application, f) != value]
     if not changed:
         return application
@@ -222,7 +197,7 @@ def application_update(
         setattr(application, field, changes[field])
     if "listed_for" in changed:
         dvpn = application.dvpn
-        _require(
+        require(
             application.listed_for >= dvpn.served_at,
             LISTED_BEFORE_SERVICE.format(at=_when(dvpn.served_at)),
             "listed_for",
@@ -237,7 +212,7 @@ def application_update(
     )
     if "listed_for" in changed or "court" in changed:
         summary += ". Now listed at " + _listing_summary(application)
-    _event(case, CaseEvent.Kind.DVPO_APPLICATION_CHANGED, actor, summary)
+    event_record(case, CaseEvent.Kind.DVPO_APPLICATION_CHANGED, actor, summary)
     return application
 
 
@@ -279,29 +254,29 @@ def hearing_record(
     application = _lock_application(application.pk)
     dvpn = application.dvpn
     case = dvpn.case
-    _require(can_record_court_work(actor, case), NOT_ALLOWED)
+    require(can_record_court_work(actor, case), NOT_ALLOWED)
     check_version(application, expected_version)
     target = rules.application_transition(application.status, outcome)
-    _require(
+    require(
         target is not None,
         APPLICATION_DECIDED.format(outcome=application.get_status_display().lower()),
     )
-    _require(held_at <= timezone.now(), HEARING_IN_FUTURE, "held_at")
-    _require(
+    require(held_at <= timezone.now(), HEARING_IN_FUTURE, "held_at")
+    require(
         held_at >= dvpn.served_at,
         HEARING_BEFORE_SERVICE.format(at=_when(dvpn.served_at)),
         "held_at",
     )
     previous = application.hearings.order_by("-held_at").first()
     if previous is not None:
-        _require(
+        require(
             held_at >= previous.held_at,
             HEARING_BEFORE_LAST.format(at=_when(previous.held_at)),
             "held_at",
         )
     first = application.hearings.order_by("held_at").first()
     first_held_at = first.held_at if first else held_at
-    _require(
+    require(
         rules.hearing_in_time(first_held_at, dvpn.hearing_deadline),
         HEARING_TOO_LATE.format(at=_when(dvpn.hearing_deadline)),
         "held_at",
@@ -309,13 +284,13 @@ def hearing_record(
     if dvpn.status == DVPN.Status.LAPSED:
         _reinstate(dvpn, actor, held_at)
     if outcome == rules.ADJOURNED:
-        _require(adjournment_reason.strip(), ADJOURNMENT_REASON_NEEDED, "adjournment_reason")
-        _require(adjourned_to is not None, ADJOURNED_TO_NEEDED, "adjourned_to")
-        _require(adjourned_to > held_at, ADJOURNED_TO_BEFORE, "adjourned_to")
+        require(adjournment_reason.strip(), ADJOURNMENT_REASON_NEEDED, "adjournment_reason")
+        require(adjourned_to is not None, ADJOURNED_TO_NEEDED, "adjourned_to")
+        require(adjourned_to > held_at, ADJOURNED_TO_BEFORE, "adjourned_to")
     else:
         adjournment_reason, adjourned_to = "", None
     if outcome != rules.GRANTED:
-        _require(not prohibitions and order_days is None, NOT_GRANTED)
+        require(not prohibitions and order_days is None, NOT_GRANTED)
     hearing = Hearing(
         application=application,
         held_at=held_at,
@@ -336,16 +311,16 @@ def hearing_record(
         summary = f"Adjourned to {_when(adjourned_to)}: {hearing.adjournment_reason}"
     else:
         application.decided_at = held_at
-        _move_dvpn(dvpn, "end")
+        dvpn_move(dvpn, "end")
         save_as(dvpn, actor, update_fields=["status"])
         summary = f"Hearing at {_when(held_at)}" + (f": {reasons}" if reasons else "")
     save_as(application, actor)
     if outcome != rules.GRANTED:  # order_make records the grant with the order's terms
-        _event(case, OUTCOME_EVENTS[outcome], actor, summary, at=held_at)
+        event_record(case, OUTCOME_EVENTS[outcome], actor, summary, at=held_at)
     if outcome == rules.GRANTED:
         order_make(actor=actor, hearing=hearing, days=order_days, **prohibitions)
     elif outcome in (rules.REFUSED, rules.WITHDRAWN):
-        _task(
+        task_open(
             case,
             Task.Kind.PNC_REMOVAL,
             actor,
@@ -356,13 +331,13 @@ def hearing_record(
 
 def _reinstate(dvpn: DVPN, actor, held_at: datetime) -> None:
     """The lapse job ran before a hearing that had started in time was recorded."""
-    _move_dvpn(dvpn, "reinstate")
+    dvpn_move(dvpn, "reinstate")
     save_as(dvpn, actor, update_fields=["status"])
     note = f"Not needed: a hearing started at {_when(held_at)}, before the deadline."
     for task in dvpn.case.tasks.filter(kind=Task.Kind.PNC_REMOVAL, done_at__isnull=True):
         task.done_at, task.done_by, task.note = timezone.now(), actor, f"{task.note} {note}"
         save_as(task, actor)
-    _event(dvpn.case, CaseEvent.Kind.DVPN_REINSTATED, actor, note)
+    event_record(dvpn.case, CaseEvent.Kind.DVPN_REINSTATED, actor, note)
 
 
 # --- The order (s.28) ----------------------------------------------------------
@@ -380,7 +355,7 @@ def _premises_sought(values: dict) -> bool:
 
 
 def _order_dates(made_on: date, days) -> tuple[date, datetime]:
-    _require(days is not None, ORDER_DAYS_NEEDED, "order_days")
+    require(days is not None, ORDER_DAYS_NEEDED, "order_days")
     try:
         return rules.order_dates(made_on, days)
     except ValueError as error:
@@ -408,14 +383,14 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
     application = hearing.application
     dvpn = application.dvpn
     case = dvpn.case
-    _require(can_record_court_work(actor, case), NOT_ALLOWED)
-    _require(hearing.outcome == rules.GRANTED, NOT_GRANTED)
-    _require(not DVPO.objects.filter(application=application).exists(), ORDER_EXISTS)
+    require(can_record_court_work(actor, case), NOT_ALLOWED)
+    require(hearing.outcome == rules.GRANTED, NOT_GRANTED)
+    require(not DVPO.objects.filter(application=application).exists(), ORDER_EXISTS)
     unknown = set(prohibitions) - set(PROHIBITION_FIELDS)
-    _require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
+    require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
     values = {field: prohibitions.get(field, getattr(dvpn, field)) for field in PROHIBITION_FIELDS}
     if _premises_sought(values):
-        _require(dvpn.shares_premises, PREMISES_WITHOUT_SHARING, "premises_no_enter")
+        require(dvpn.shares_premises, PREMISES_WITHOUT_SHARING, "premises_no_enter")
     made_on = rules.local_date(hearing.held_at)
     last_day, expires_at = _order_dates(made_on, days)
     order = DVPO(
@@ -429,7 +404,7 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
         **values,
     )
     save_as(order, actor)
-    _event(
+    event_record(
         case,
         CaseEvent.Kind.DVPO_GRANTED,
         actor,
@@ -438,7 +413,7 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
         + (f" {hearing.reasons}" if hearing.reasons else ""),
         at=hearing.held_at,
     )
-    _task(
+    task_open(
         case,
         Task.Kind.PNC_ENTRY,
         actor,
@@ -456,7 +431,7 @@ def _require_live(order: DVPO, now: datetime) -> None:
     status = (
         order.get_status_display().lower() if order.status not in rules.ORDER_LIVE else "expired"
     )
-    _require(live, ORDER_NOT_IN_FORCE.format(status=status))
+    require(live, ORDER_NOT_IN_FORCE.format(status=status))
 
 
 @transaction.atomic
@@ -473,36 +448,36 @@ def order_vary(
     """The court varies the order: its prohibitions and/or its length (still 14 to 28
     days beginning with the day it was made)."""
     order = _lock_order(order)
-    _require(can_record_court_work(actor, order.case), NOT_ALLOWED)
+    require(can_record_court_work(actor, order.case), NOT_ALLOWED)
     check_version(order, expected_version)
     now = timezone.now()
     _require_live(order, now)
-    _require(reason.strip(), VARIATION_REASON_NEEDED, "reason")
+    require(reason.strip(), VARIATION_REASON_NEEDED, "reason")
     varied_on = varied_on or timezone.localdate(now)
-    _require(varied_on >= order.made_on, VARIED_BEFORE_MADE, "varied_on")
+    require(varied_on >= order.made_on, VARIED_BEFORE_MADE, "varied_on")
     unknown = set(prohibitions) - set(PROHIBITION_FIELDS)
-    _require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
+    require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
     changed = [f for f, value in prohibitions.items() if getattr(order, f) != value]
     if days is not None and days != order.days:
         last_day, expires_at = _order_dates(order.made_on, days)
-        _require(
+        require(
             expires_at > now,
             VARIED_ORDER_ALREADY_ENDED.format(days=days, at=_when(expires_at)),
             "order_days",
         )
         order.days, order.last_day, order.expires_at = days, last_day, expires_at
         changed.append("days")
-    _require(changed, VARIATION_NOTHING)
+    require(changed, VARIATION_NOTHING)
     for field in changed:
         if field != "days":
             setattr(order, field, prohibitions[field])
     if _premises_sought({f: getattr(order, f) for f in PROHIBITION_FIELDS}):
         dvpn = order.application.dvpn
-        _require(dvpn.shares_premises, PREMISES_WITHOUT_SHARING, "premises_no_enter")
+        require(dvpn.shares_premises, PREMISES_WITHOUT_SHARING, "premises_no_enter")
     order.status = DVPO.Status.VARIED
     order.varied_on, order.variation_reason = varied_on, reason.strip()
     save_as(order, actor)
-    _event(
+    event_record(
         order.case,
         CaseEvent.Kind.DVPO_VARIED,
         actor,
@@ -523,28 +498,30 @@ def order_discharge(
 ) -> DVPO:
     """The court discharges the order; it ends then and must come off the PNC."""
     order = _lock_order(order)
-    _require(can_record_court_work(actor, order.case), NOT_ALLOWED)
+    require(can_record_court_work(actor, order.case), NOT_ALLOWED)
     check_version(order, expected_version)
     now = timezone.now()
     discharged_at = discharged_at or now
-    _require(discharged_at <= now, DISCHARGE_IN_FUTURE, "discharged_at")
-    _require(
+    require(discharged_at <= now, DISCHARGE_IN_FUTURE, "discharged_at")
+    require(
         discharged_at >= rules.order_starts_at(order.made_on),
         DISCHARGE_BEFORE_MADE,
         "discharged_at",
     )
-    _require(
+    require(
         order.in_force and order.expires_at > discharged_at,
         ORDER_NOT_IN_FORCE.format(
             status=order.get_status_display().lower() if not order.in_force else "expired"
         ),
     )
-    _require(reason.strip(), DISCHARGE_REASON_NEEDED, "reason")
+    require(reason.strip(), DISCHARGE_REASON_NEEDED, "reason")
     order.status = DVPO.Status.DISCHARGED
     order.discharged_at, order.discharge_reason = discharged_at, reason.strip()
     save_as(order, actor)
-    _event(order.case, CaseEvent.Kind.DVPO_DISCHARGED, actor, reason.strip(), at=discharged_at)
-    _task(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO discharged {_when(discharged_at)}.")
+    event_record(
+        order.case, CaseEvent.Kind.DVPO_DISCHARGED, actor, reason.strip(), at=discharged_at
+    )
+    task_open(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO discharged {_when(discharged_at)}.")
     return order
 
 
@@ -561,14 +538,16 @@ def orders_expire(*, now: datetime, actor=None) -> int:
     for order in due.select_related("case"):
         order.status = DVPO.Status.EXPIRED
         save_as(order, actor, update_fields=["status"])
-        _event(
+        event_record(
             order.case,
             CaseEvent.Kind.DVPO_EXPIRED,
             actor,
             f"Last day was {_day(order.last_day)}.",
             at=order.expires_at,
         )
-        _task(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO expired {_when(order.expires_at)}.")
+        task_open(
+            order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO expired {_when(order.expires_at)}."
+        )
         changed += 1
     return changed
 
@@ -599,11 +578,13 @@ def dvpns_lapse(*, now: datetime, actor=None) -> int:
     changed = 0
     due = dvpn_lapse_due(now).select_for_update(of=("self",), skip_locked=True)
     for dvpn in due.select_related("case"):
-        _move_dvpn(dvpn, "lapse")
+        dvpn_move(dvpn, "lapse")
         save_as(dvpn, actor, update_fields=["status"])
         summary = f"No hearing had started by {_when(dvpn.hearing_deadline)}."
-        _event(dvpn.case, CaseEvent.Kind.DVPN_LAPSED, actor, summary, at=dvpn.hearing_deadline)
-        _task(
+        event_record(
+            dvpn.case, CaseEvent.Kind.DVPN_LAPSED, actor, summary, at=dvpn.hearing_deadline
+        )
+        task_open(
             dvpn.case,
             Task.Kind.PNC_REMOVAL,
             actor,
@@ -679,14 +660,14 @@ def breach_record(
     """Record a breach of a DVPN or DVPO (and the arrest, when there was one): the
     production deadline is worked out from the arrest (s.26(2), s.29)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require(can_record_breach(actor, case), NOT_ALLOWED_BREACH)
-    _require((dvpn is None) != (order is None), BREACH_NEEDS_ONE)
+    require(can_record_breach(actor, case), NOT_ALLOWED_BREACH)
+    require((dvpn is None) != (order is None), BREACH_NEEDS_ONE)
     breached = DVPN.objects.get(pk=dvpn.pk) if dvpn else DVPO.objects.get(pk=order.pk)
-    _require(breached.case_id == case.pk, NOT_THIS_CASE)
+    require(breached.case_id == case.pk, NOT_THIS_CASE)
     if dvpn is not None:
-        _require(breached.served_at is not None, DVPN_NEVER_SERVED)
+        require(breached.served_at is not None, DVPN_NEVER_SERVED)
     needs = PROHIBITION_NEEDS[Breach.Prohibition(prohibition)]
-    _require(
+    require(
         needs is None or getattr(breached, needs),
         NO_SUCH_PROHIBITION.format(
             what="DVPO" if order is not None else "DVPN",
@@ -727,14 +708,14 @@ def breach_record(
         f"{what}: {breach.get_prohibition_display().lower()} at {_when(occurred_at)}, "
         f"reported by {breach.get_reported_by_display().lower()}."
     )
-    _event(case, CaseEvent.Kind.BREACH_RECORDED, actor, summary, at=occurred_at)
+    event_record(case, CaseEvent.Kind.BREACH_RECORDED, actor, summary, at=occurred_at)
     if arrested_at is not None:
         _arrest_event(breach, actor)
     return breach
 
 
 def _arrest_event(breach: Breach, actor) -> None:
-    _event(
+    event_record(
         breach.case,
         CaseEvent.Kind.BREACH_ARREST,
         actor,
@@ -758,7 +739,7 @@ def breach_arrest(
 ) -> Breach:
     """Record (or correct) the arrest for a breach; the production deadline follows."""
     breach = _lock_breach(breach)
-    _require(can_record_breach(actor, breach.case), NOT_ALLOWED_BREACH)
+    require(can_record_breach(actor, breach.case), NOT_ALLOWED_BREACH)
     check_version(breach, expected_version)
     _refuse_if(
         rules.arrest_problem(
@@ -787,10 +768,10 @@ def breach_outcome_record(
     """What the court did about the breach: no action, a fine (up to £5,000), committal
     (up to 2 months) or adjourned; and whether a criminal charge was also brought."""
     breach = _lock_breach(breach)
-    _require(can_record_breach(actor, breach.case), NOT_ALLOWED_BREACH)
+    require(can_record_breach(actor, breach.case), NOT_ALLOWED_BREACH)
     check_version(breach, expected_version)
     outcome = Breach.Outcome(outcome)
-    _require(outcome != Breach.Outcome.PENDING, "Choose what the court decided.", "outcome")
+    require(outcome != Breach.Outcome.PENDING, "Choose what the court decided.", "outcome")
     fine = Decimal(str(fine_pounds)) if fine_pounds is not None else None
     _refuse_if(
         rules.sanction_problem(
@@ -802,10 +783,8 @@ def breach_outcome_record(
     )
     today = timezone.localdate()
     outcome_on = outcome_on or today
-    _require(outcome_on <= today, BREACH_OUTCOME_IN_FUTURE, "outcome_on")
-    _require(
-        outcome_on >= rules.local_date(breach.occurred_at), BREACH_OUTCOME_BEFORE, "outcome_on"
-    )
+    require(outcome_on <= today, BREACH_OUTCOME_IN_FUTURE, "outcome_on")
+    require(outcome_on >= rules.local_date(breach.occurred_at), BREACH_OUTCOME_BEFORE, "outcome_on")
     breach.outcome, breach.outcome_on = outcome, outcome_on
     breach.fine_pounds, breach.committal_days = fine, committal_days
     if criminal_charge is not None:
@@ -818,7 +797,7 @@ def breach_outcome_record(
         summary += f" for {committal_days} days"
     if breach.criminal_charge:
         summary += "; a criminal charge was also brought"
-    _event(breach.case, CaseEvent.Kind.BREACH_OUTCOME, actor, f"{summary}.")
+    event_record(breach.case, CaseEvent.Kind.BREACH_OUTCOME, actor, f"{summary}.")
     return breach
 
 

@@ -10,6 +10,12 @@ class ActionRefused(Exception):
         self.field = field
 
 
+def require(condition, message: str, field: str | None = None) -> None:
+    """Refuse (changing nothing) unless the condition holds."""
+    if not condition:
+        raise ActionRefused(message, field=field)
+
+
 class EditConflict(ActionRefused):
     """Someone else saved the record after this person opened it."""
 
