@@ -3,14 +3,13 @@ authorising officer's decision and the record of service (Crime and Security Act
 s.24-s.25). The services in cases/services.py apply the rules; these forms only check
 that what was typed makes sense."""
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django import forms
-from django.utils import timezone
+
+from dvpo.forms import YES_NO, Checkboxes, DateField, Radios, TimeField, local_instant
 
 RELOAD = "Reload the page and try again"
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 SHARES_PREMISES_NEEDED = "Say whether the victim and P live in the same premises"
 DISTANCE_NEEDED = "Enter the distance P must not come within, in metres, for example 100"
@@ -24,18 +23,6 @@ SERVED_TIME_INVALID = (
     "Enter the time the DVPN was served as hours and minutes on the 24-hour clock, "
     "for example 14:30"
 )
-
-
-class Radios(forms.RadioSelect):
-    """Radios whose error-summary link goes to the first option (Django gives no id)."""
-
-    def id_for_label(self, id_, index=None):
-        return forms.widgets.ChoiceWidget.id_for_label(self, id_, "0" if index is None else index)
-
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_, index=None):
-        return forms.widgets.ChoiceWidget.id_for_label(self, id_, "0" if index is None else index)
 
 
 def textarea(rows=5):
@@ -99,7 +86,8 @@ class ProhibitionsForm(VersionForm):
             ("premises_leave", "P must leave the premises"),
             ("exclusion", "P must not come within a stated distance of the premises"),
         ],
-        help_text="Select all that apply. Leave all unticked if none are needed.",
+        help_text="Only when the victim and P share premises (s.24(8)). Select all that apply. "
+        "Leave all unticked if none are needed.",
     )
     exclusion_distance_m = forms.CharField(
         label="Distance, in metres",
@@ -233,77 +221,21 @@ class DecideForm(VersionForm):
 # --- Service -------------------------------------------------------------------
 
 
-class DateInputWidget(forms.MultiWidget):
-    """Day, month and year boxes named FIELD_day, FIELD_month, FIELD_year; the page draws
-    them as a GOV.UK date input (templates/cases/dvpn/serve.html)."""
-
-    def __init__(self, attrs=None):
-        widgets = {
-            part: forms.TextInput(attrs={"inputmode": "numeric"})
-            for part in ("day", "month", "year")
-        }
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value):
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-    def id_for_label(self, id_):
-        return f"{id_}_day" if id_ else ""
-
-
-class DateField(forms.MultiValueField):
-    widget = DateInputWidget
-
-    def __init__(self, **kwargs):
-        parts = [forms.CharField(required=False) for _ in range(3)]
-        super().__init__(fields=parts, require_all_fields=False, required=False, **kwargs)
-
-    def compress(self, data_list):
-        parts = [str(part or "").strip() for part in (data_list or [])]
-        if not any(parts):
-            raise forms.ValidationError(SERVED_DATE_NEEDED)
-        if len(parts) != 3 or not all(parts):
-            raise forms.ValidationError(SERVED_DATE_INCOMPLETE)
-        try:
-            day, month, year = (int(part) for part in parts)
-            return date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(SERVED_DATE_INVALID) from None
-
-    def clean(self, value):
-        # MultiValueField skips compress() when every box is empty and the field is optional.
-        if not value or not any(str(part or "").strip() for part in value):
-            raise forms.ValidationError(SERVED_DATE_NEEDED)
-        return super().clean(value)
-
-
-TIME_PATTERN = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
-
-
-def parse_time(text: str) -> time | None:
-    """ "14:30", "14.30", "1430" or "9:05" as a time; None when it is not one."""
-    match = TIME_PATTERN.match(text.strip())
-    if not match:
-        return None
-    hours, minutes = int(match[1]), int(match[2])
-    if hours > 23 or minutes > 59:
-        return None
-    return time(hours, minutes)
-
-
 class ServeForm(VersionForm):
     served_at = DateField(
         label="Date served",
         help_text="For example, 6 3 2026.",
+        name="date the DVPN was served",
+        error_messages={
+            "required": SERVED_DATE_NEEDED,
+            "incomplete": SERVED_DATE_INCOMPLETE,
+            "invalid": SERVED_DATE_INVALID,
+        },
     )
-    served_time = forms.CharField(
+    served_time = TimeField(
         label="Time served",
-        required=False,
-        max_length=5,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         help_text="UK time on the 24-hour clock, for example 14:30.",
+        error_messages={"required": SERVED_TIME_NEEDED, "invalid": SERVED_TIME_INVALID},
     )
     p_notice_address = forms.CharField(
         label="Address P gave for notice of the hearing",
@@ -314,16 +246,7 @@ class ServeForm(VersionForm):
     )
     p_gave_no_address = forms.BooleanField(label="P gave no address", required=False)
 
-    def clean_served_time(self):
-        text = self.cleaned_data.get("served_time", "").strip()
-        if not text:
-            raise forms.ValidationError(SERVED_TIME_NEEDED)
-        value = parse_time(text)
-        if value is None:
-            raise forms.ValidationError(SERVED_TIME_INVALID)
-        return value
-
     def served_instant(self) -> datetime:
         """The date and time typed, as UK (Europe/London) time."""
         data = self.cleaned_data
-        return timezone.make_aware(datetime.combine(data["served_at"], data["served_time"]))
+        return local_instant(data["served_at"], data["served_time"])

@@ -1,15 +1,10 @@
 """Forms for the people on a case: adding a victim, P, child or household member, and a
 victim's safe-contact details."""
 
-from datetime import date
-
 from django import forms
-from django.forms.boundfield import BoundField
-from django.utils import timezone
 
 from cases.models import Ethnicity, Gender, Party, SafeContact
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
+from dvpo.forms import YES_NO, DateField, Radios
 
 DOB_NEEDED = "Enter their date of birth, for example 27 3 1990"
 DOB_INVALID = "Date of birth must be a real date, for example 27 3 1990"
@@ -20,79 +15,13 @@ DOB_TOO_OLD = "Date of birth must be after 1900"
 DOB_REQUIRED_FOR = {Party.Role.VICTIM, Party.Role.PERPETRATOR}
 
 
-class GovukRadios(forms.RadioSelect):
-    """Radios whose field id is the first radio's, so the error summary can link to it."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class DateInputWidget(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year boxes named FIELD_day, FIELD_month, FIELD_year."""
-
-    def __init__(self, attrs=None):
-        widgets = {
-            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
-        }
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value):
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-    def id_for_label(self, id_):
-        # The error summary links to the day box.
-        return f"{id_}_day" if id_ else ""
-
-
-class DateBoundField(BoundField):
-    @property
-    def parts(self) -> dict:
-        """What to show in the day, month and year boxes (as typed, or from the initial date)."""
-        value = self.value()
-        if not isinstance(value, list | tuple):
-            value = self.field.widget.decompress(value)
-        return dict(zip(("day", "month", "year"), (v or "" for v in value), strict=False))
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year; empty means "not known" unless required."""
-
-    widget = DateInputWidget
-    bound_field_class = DateBoundField
-
-    def __init__(self, **kwargs):
-        fields = tuple(forms.CharField(required=False) for _ in range(3))
-        super().__init__(fields=fields, require_all_fields=False, required=False, **kwargs)
-
-    def compress(self, data_list):
-        parts = [str(part or "").strip() for part in (data_list or [])]
-        if not any(parts):
-            return None
-        if not all(parts) or len(parts) != 3:
-            raise forms.ValidationError(DOB_INCOMPLETE)
-        try:
-            day, month, year = (int(part) for part in parts)
-            value = date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(DOB_INVALID) from None
-        if value.year < 1900:
-            raise forms.ValidationError(DOB_TOO_OLD)
-        if value > timezone.localdate():
-            raise forms.ValidationError(DOB_IN_FUTURE)
-        return value
-
-
 class PartyForm(forms.Form):
     """The details of someone being added to a case."""
 
     role = forms.ChoiceField(
         label="Their part in this incident",
         choices=Party.Role.choices,
-        widget=GovukRadios,
+        widget=Radios,
         error_messages={"required": "Choose their part in the incident"},
     )
     first_name = forms.CharField(
@@ -105,8 +34,17 @@ class PartyForm(forms.Form):
         max_length=100,
         error_messages={"required": "Enter their last name"},
     )
-    date_of_birth = GovukDateField(
+    date_of_birth = DateField(
         label="Date of birth",
+        required=False,
+        min_year=1900,
+        past_only=True,
+        error_messages={
+            "incomplete": DOB_INCOMPLETE,
+            "invalid": DOB_INVALID,
+            "too_early": DOB_TOO_OLD,
+            "in_future": DOB_IN_FUTURE,
+        },
         help_text="For example, 27 3 1990. Needed for the victim and P (P must be 18 or over, "
         "Crime and Security Act 2010 s.24(1)); leave blank for a child or other household "
         "member if it is not known.",
@@ -115,7 +53,7 @@ class PartyForm(forms.Form):
         label="Gender",
         choices=Gender.choices,
         initial=Gender.NOT_STATED,
-        widget=GovukRadios,
+        widget=Radios,
         required=False,
     )
     ethnicity = forms.ChoiceField(
@@ -140,7 +78,7 @@ class PartyForm(forms.Form):
     lives_with_p = forms.ChoiceField(
         label="Do they live with P?",
         choices=YES_NO,
-        widget=GovukRadios,
+        widget=Radios,
         required=False,
         help_text="Leave blank for P.",
     )
@@ -176,7 +114,7 @@ class MatchForm(forms.Form):
 
     match = forms.ChoiceField(
         label="Is this one of these people?",
-        widget=GovukRadios,
+        widget=Radios,
         error_messages={"required": CHOOSE_MATCH, "invalid_choice": CHOOSE_MATCH},
     )
 

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from cases.forms.people import GovukRadios
 from cases.models import RiskAssessment, RiskGrade
 from cases.services import ANSWER_EVERY_QUESTION
+from dvpo.forms import Radios
 
 CHOOSE_VICTIM = "Choose the victim this assessment is about"
 CHOOSE_GRADE = "Choose your risk grade: standard, medium or high"
@@ -24,14 +24,14 @@ class RiskForm(forms.Form):
     victim = forms.ModelChoiceField(
         label="Who is this assessment about?",
         queryset=None,
-        widget=GovukRadios,
+        widget=Radios,
         empty_label=None,
         error_messages={"required": CHOOSE_VICTIM, "invalid_choice": CHOOSE_VICTIM},
     )
     grade = forms.ChoiceField(
         label="Your risk grade",
         choices=RiskGrade.choices,
-        widget=GovukRadios,
+        widget=Radios,
         help_text="Use your professional judgement. 14 or more 'yes' answers is visible high "
         "risk and cannot be graded lower here. Below that, any 'yes' suggests medium and none "
         "suggests standard.",
@@ -56,7 +56,7 @@ class RiskForm(forms.Form):
             self.fields[question_field(question.number)] = forms.ChoiceField(
                 label=f"{question.number}. {question.text}",
                 choices=RiskAssessment.Answer.choices,
-                widget=GovukRadios,
+                widget=Radios,
                 required=False,
             )
         self.order_fields(["victim", *(question_field(q.number) for q in self.questions)])
@@ -95,7 +95,7 @@ class ReviewForm(forms.Form):
     grade = forms.ChoiceField(
         label="What is the right risk grade?",
         choices=RiskGrade.choices,
-        widget=GovukRadios,
+        widget=Radios,
         help_text="Keep the officer's grade to confirm it, or choose another to change it.",
         error_messages={"required": CHOOSE_REVIEW_GRADE},
     )

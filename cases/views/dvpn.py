@@ -458,13 +458,6 @@ def dvpn_serve(request, case_id, dvpn_id):
         form = forms.ServeForm(
             initial={"expected_version": dvpn.lock_version, "served_at": timezone.localdate()}
         )
-    date_value = form["served_at"].value()
-    if not isinstance(date_value, list | tuple):
-        date_value = form.fields["served_at"].widget.decompress(date_value)
-    date_parts = [
-        {"name": name, "label": name.capitalize(), "value": value or "", "width": width}
-        for name, value, width in zip(("day", "month", "year"), date_value, (2, 2, 4), strict=True)
-    ]
     victim, perpetrator = _people(case)
     return render(
         request,
@@ -473,7 +466,6 @@ def dvpn_serve(request, case_id, dvpn_id):
             "case": case,
             "dvpn": dvpn,
             "form": form,
-            "date_parts": date_parts,
             "perpetrator": perpetrator,
             "authorised": dvpn.status == DVPN.Status.AUTHORISED,
         },

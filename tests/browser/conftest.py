@@ -92,10 +92,11 @@ def axe_check(page):
     axe = Axe()
 
     def check(context=""):
+        page.wait_for_load_state("load")
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = results.response["violations"]
         assert not violations, f"{context or page.url}: " + "; ".join(
-            f"{v['id']} ({len(v['nodes'])}): {v['help']}" for v in violations
+            f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
         )
 
     return check
