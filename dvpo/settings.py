@@ -205,6 +205,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dvpo.tasks.heartbeat", "schedule": 60.0},
+    "court-lapse-and-expire": {"task": "courts.tasks.lapse_and_expire", "schedule": 60.0},
 }
 
 # --- Logging ---------------------------------------------------------------
