@@ -1,5 +1,5 @@
 """Fictional demo data: one force with two BCUs, a support service, a court,
-and one account for each role. Passwords are for demonstration only.
+one account for each role and two cases (see demo_cases.py). Passwords are for demonstration only.
 
 Loading it twice changes nothing: every row is found by its natural key and
 only written when it differs.
@@ -9,6 +9,7 @@ from django.db import transaction
 
 from courts.models import Court
 from dvpo.demo_accounts import ACCOUNTS, BCUS, COURT, DEMO_PASSWORD, FORCE, SERVICE
+from dvpo.demo_cases import demo_cases_load
 from dvpo.models import BCU, Organisation, Team, User
 from dvpo.services import user_set_roles
 
@@ -48,6 +49,7 @@ def demo_load() -> int:
         changes += _demo_user(
             username, first, last, orgs[org], bcus.get(bcu), teams.get(team), rank, role
         )
+    changes += demo_cases_load()
     return changes
 
 

@@ -126,3 +126,21 @@ def test_admin_refuses_a_role_the_rank_does_not_allow(client, make_user, force):
     assert response.status_code == 200
     assert "needs the rank of superintendent or above" in response.content.decode()
     assert not inspector.groups.exists()
+
+
+def test_demo_cases_give_each_role_work_to_see(client):
+    from cases.models import DVPN, CaseEvent
+    from courts.models import DVPOApplication
+
+    roles_sync()
+    demo_load()
+    events = CaseEvent.objects.count()
+    assert demo_load() == 0
+    assert CaseEvent.objects.count() == events
+    waiting = DVPN.objects.get(case__crime_reference="DEMO/0001")
+    served = DVPN.objects.get(case__crime_reference="DEMO/0002")
+    assert waiting.status == DVPN.Status.SUBMITTED
+    assert served.status == DVPN.Status.SERVED and served.hearing_deadline > served.served_at
+    assert DVPOApplication.objects.get(dvpn=served).listed_for < served.hearing_deadline
+    client.force_login(User.objects.get(username="superintendent"))
+    assert "DEMO/0001" in client.get("/").content.decode()
