@@ -627,7 +627,7 @@ def _breach_window(breach: Breach) -> tuple[datetime, datetime | None]:
     return breach.dvpn.served_at, dvpn_ends_at(breach.dvpn)
 
 
-def _production_deadline(breach: Breach) -> datetime | None:
+def _production_deadline(breach: Breach, calendar=None) -> datetime | None:
     if breach.arrested_at is None:
         return None
     listed_for = None
@@ -639,7 +639,7 @@ def _production_deadline(breach: Breach) -> datetime | None:
         arrested_at=breach.arrested_at,
         is_order=breach.is_order,
         listed_for=listed_for,
-        calendar=current_calendar(),
+        calendar=calendar or current_calendar(),
     )
 
 
@@ -822,3 +822,37 @@ def case_record_flags(case: Case) -> list[tuple[str, str, date]]:
             min((b for b, o in breaches if o is not None), default=None)
         ),
     )
+
+
+@transaction.atomic
+def court_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
+    """After a change to the bank-holiday calendar (and after hearing deadlines were worked
+    out again): the listed-late flag of undecided applications and the production deadline
+    of breaches not yet dealt with. Returns how many rows changed."""
+    changed = 0
+    undecided = DVPOApplication.objects.select_for_update(of=("self",)).filter(
+        decided_at__isnull=True
+    )
+    for application in undecided.select_related("dvpn"):
+        late = rules.listed_late(application.listed_for, application.dvpn.hearing_deadline)
+        if late != application.listed_late:
+            application.listed_late = late
+            save_as(application, actor, update_fields=["listed_late"])
+            changed += 1
+    pending = Breach.objects.select_for_update(of=("self",)).filter(
+        arrested_at__isnull=False, outcome=Breach.Outcome.PENDING
+    )
+    for breach in pending.select_related("case", "order", "dvpn"):
+        deadline = _production_deadline(breach, calendar)
+        if deadline == breach.production_deadline:
+            continue
+        before, breach.production_deadline = breach.production_deadline, deadline
+        save_as(breach, actor, update_fields=["production_deadline"])
+        event_record(
+            breach.case,
+            CaseEvent.Kind.DEADLINE_RECOMPUTED,
+            actor,
+            f"Production deadline for the breach moved from {_when(before)} to {_when(deadline)}.",
+        )
+        changed += 1
+    return changed

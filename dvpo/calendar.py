@@ -38,6 +38,8 @@ def calendar_day_delete(*, actor, days) -> int:
 def deadlines_recompute(*, actor) -> int:
     """Every stored deadline that depends on the calendar, worked out again."""
     from cases.services import hearing_deadlines_recompute
+    from courts.services import court_deadlines_recompute
 
     calendar = current_calendar()
-    return hearing_deadlines_recompute(actor=actor, calendar=calendar)
+    moved = hearing_deadlines_recompute(actor=actor, calendar=calendar)
+    return moved + court_deadlines_recompute(actor=actor, calendar=calendar)
