@@ -302,6 +302,7 @@ class DVPN(models.Model):
     exclusion_distance_m = models.PositiveIntegerField(
         "P must not come within (metres)", null=True, blank=True
     )
+    premises_address = models.TextField("address of the premises the provisions cover", blank=True)
     child_welfare = models.TextField("welfare of any child under 18", blank=True)
     victim_opinion = models.TextField("the victim's opinion", blank=True)
     victim_opinion_steps = models.TextField(

@@ -137,6 +137,7 @@ MISSING_OCCUPANTS = (
     "(s.24(3)(d)), because premises provisions are sought."
 )
 MISSING_SHARING = "Premises provisions need the victim and P to share premises (s.24(8))."
+MISSING_PREMISES_ADDRESS = "Enter the address of the premises the provisions cover."
 
 
 def dvpn_missing(dvpn, *, has_victim: bool, has_perpetrator: bool, p_age: int | None):
@@ -158,6 +159,8 @@ def dvpn_missing(dvpn, *, has_victim: bool, has_perpetrator: bool, p_age: int | 
     if premises_sought(dvpn):
         if not dvpn.shares_premises:
             missing.append(("shares_premises", MISSING_SHARING))
+        if not dvpn.premises_address.strip():
+            missing.append(("premises_address", MISSING_PREMISES_ADDRESS))
         if not dvpn.occupants_opinion.strip():
             missing.append(("occupants_opinion", MISSING_OCCUPANTS))
     return missing

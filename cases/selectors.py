@@ -2,6 +2,7 @@
 
 from cases.models import DVPN, Case, RiskAssessment
 from cases.permissions import can_authorise, case_visibility
+from cases.services import dvpn_involvement
 
 
 def cases_visible(*, viewer):
@@ -17,11 +18,14 @@ def open_cases_in_bcu(*, viewer):
 
 
 def dvpns_awaiting_authorisation(*, viewer):
-    """Submitted applications in the authoriser's force, oldest first (s.24)."""
+    """Submitted applications in the authoriser's force that they may decide, oldest first
+    (s.24): not those they applied for, drafted, edited or submitted themselves. (The full
+    queue, cases.views.dvpn.authorisation_queue, lists those too, marked as theirs.)"""
     if not can_authorise(viewer):
         return DVPN.objects.none()
     return (
         DVPN.objects.filter(status=DVPN.Status.SUBMITTED, case__force_id=viewer.organisation_id)
+        .exclude(dvpn_involvement(viewer))
         .select_related("case", "applicant")
         .order_by("submitted_at", "pk")
     )

@@ -9,7 +9,8 @@ case timeline shows. Statute references are to the Crime and Security Act 2010.
 import re
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases import rules
@@ -25,7 +26,7 @@ from cases.models import (
     SafeContact,
     Task,
 )
-from cases.permissions import can_authorise, can_work_on_case
+from cases.permissions import can_authorise, can_view_case, can_work_on_case
 from dvpo import deadlines
 from dvpo.calendar import current_calendar
 from dvpo.errors import ActionRefused, check_version, require, save_as
@@ -33,6 +34,8 @@ from dvpo.errors import ActionRefused, check_version, require, save_as
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to do that on this case."
 REFERENCE_TAKEN = "Crime reference {ref} is already used by another case in this force."
+# When the case holding the reference is one the officer may not see: do not confirm it exists.
+REFERENCE_UNUSABLE = "Crime reference {ref} cannot be used. Check it, or ask your supervisor."
 REFERENCE_FORMAT = "Enter the crime reference in the force's format: {hint}"
 REPORTED_IN_FUTURE = "The time the incident was reported cannot be in the future."
 BCU_OTHER_FORCE = "Choose a BCU of your own force."
@@ -57,6 +60,7 @@ CANNOT_LOWER_VISIBLE_HIGH = (
 NOT_A_SUPERVISOR = "Only a supervisor in this force can quality-assure a risk grade."
 ALREADY_REVIEWED = "This risk grade has already been quality-assured."
 REVIEW_REASON_NEEDED = "Give the reason for changing the grade."
+OWN_ASSESSMENT = "You cannot quality-assure a risk assessment you made yourself."
 DVPN_ALREADY_ACTIVE = "This case already has a DVPN application that is {status}."
 NOT_A_DRAFT = "Only a draft application can be changed; this one is {status}."
 PREMISES_WITHOUT_SHARING = (
@@ -64,6 +68,11 @@ PREMISES_WITHOUT_SHARING = (
 )
 DECISION_REASONS_NEEDED = "Give the reasons for your decision."
 OWN_APPLICATION = "You cannot decide a DVPN you applied for yourself."
+USE_REVISE = (
+    "The latest DVPN application on this case was refused. "
+    "Revise it to start the next version instead of starting a new application."
+)
+NOT_LATEST_VERSION = "Only the latest version of a DVPN application can be revised."
 NOT_AN_AUTHORISER = (
     "Only an authorising officer of superintendent rank or above may decide (s.24(1))."
 )
@@ -97,13 +106,31 @@ def _check_case_fields(*, actor, crime_reference, reported_at, bcu, team, exclud
             REFERENCE_FORMAT.format(hint=force.crime_reference_hint or pattern),
             field="crime_reference",
         )
-    taken = Case.objects.filter(force=force, crime_reference=crime_reference)
-    if exclude_pk:
-        taken = taken.exclude(pk=exclude_pk)
-    require(not taken.exists(), REFERENCE_TAKEN.format(ref=crime_reference), "crime_reference")
+    _check_reference_free(actor, crime_reference, exclude_pk)
     require(reported_at <= timezone.now(), REPORTED_IN_FUTURE, "reported_at")
     require(bcu.force_id == force.pk, BCU_OTHER_FORCE, "bcu")
     require(team is None or team.bcu_id == bcu.pk, TEAM_OTHER_BCU, "team")
+
+
+def _check_reference_free(actor, crime_reference, exclude_pk=None):
+    taken = Case.objects.filter(force_id=actor.organisation_id, crime_reference=crime_reference)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    other = taken.select_related("force").first()
+    if other is not None:
+        message = REFERENCE_TAKEN if can_view_case(actor, other) else REFERENCE_UNUSABLE
+        raise ActionRefused(message.format(ref=crime_reference), field="crime_reference")
+
+
+def _save_case(case: Case, actor) -> None:
+    """Save in a savepoint: when another case took the crime reference since the check,
+    the unique constraint refuses it, as the check would have."""
+    try:
+        with transaction.atomic():
+            save_as(case, actor)
+    except IntegrityError:
+        _check_reference_free(actor, case.crime_reference, exclude_pk=case.pk)
+        raise
 
 
 @transaction.atomic
@@ -136,7 +163,7 @@ def case_create(
         p_arrested=p_arrested,
         criminal_outcome=criminal_outcome,
     )
-    save_as(case, actor)
+    _save_case(case, actor)
     event_record(case, CaseEvent.Kind.CASE_CREATED, actor, f"Crime reference {crime_reference}")
     return case
 
@@ -172,7 +199,7 @@ def case_update(*, actor, case: Case, expected_version: int, **changes) -> Case:
         return case
     for field in changed:
         setattr(case, field, merged[field])
-    save_as(case, actor)
+    _save_case(case, actor)
     event_record(
         case,
         CaseEvent.Kind.CASE_UPDATED,
@@ -258,7 +285,9 @@ def _check_p_age(person: Person, case: Case) -> None:
 def safe_contact_save(
     *, actor, party: Party, expected_version: int | None, **fields
 ) -> SafeContact:
-    party = Party.objects.select_related("case").get(pk=party.pk)
+    # Lock the party first, so that two first saves cannot both create a SafeContact: the
+    # second waits, then finds the first one's and gets the edit-conflict message.
+    party = Party.objects.select_for_update(of=("self",)).select_related("case").get(pk=party.pk)
     require(can_work_on_case(actor, party.case), NOT_ALLOWED)
     require(party.role == Party.Role.VICTIM, SAFE_CONTACT_VICTIMS_ONLY)
     contact = SafeContact.objects.select_for_update().filter(party=party).first()
@@ -388,6 +417,7 @@ def risk_review(
         actor.has_perm("dvpo.quality_assure_dash") and actor.organisation_id == risk.case.force_id,
         NOT_A_SUPERVISOR,
     )
+    require(risk.assessed_by_id != actor.pk, OWN_ASSESSMENT)
     require(risk.review == RiskAssessment.Review.AWAITING, ALREADY_REVIEWED)
     check_version(risk, expected_version)
     changed = grade != risk.grade
@@ -418,6 +448,7 @@ DVPN_EDITABLE = (
     "premises_no_enter",
     "premises_leave",
     "exclusion_distance_m",
+    "premises_address",
     "child_welfare",
     "victim_opinion",
     "victim_opinion_steps",
@@ -448,7 +479,9 @@ def dvpn_start(*, actor, case: Case) -> DVPN:
         active is None,
         DVPN_ALREADY_ACTIVE.format(status=active.get_status_display().lower() if active else ""),
     )
-    version = (case.dvpns.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    latest = case.dvpns.order_by("-version").first()
+    require(latest is None or latest.status != DVPN.Status.REFUSED, USE_REVISE)
+    version = (latest.version if latest else 0) + 1
     dvpn = DVPN(case=case, version=version, applicant=actor)
     save_as(dvpn, actor)
     event_record(case, CaseEvent.Kind.DVPN_DRAFTED, actor, f"Version {version}")
@@ -496,10 +529,25 @@ def dvpn_submit(*, actor, dvpn: DVPN, expected_version: int) -> DVPN:
     missing = dvpn_missing(dvpn)
     if missing:
         raise ActionRefused("The application is not complete: " + " ".join(m for _, m in missing))
-    dvpn.applicant, dvpn.submitted_at = actor, timezone.now()
+    dvpn.submitted_at = timezone.now()  # the applicant stays whoever drafted this version
     save_as(dvpn, actor)
     event_record(dvpn.case, CaseEvent.Kind.DVPN_SUBMITTED, actor, f"Version {dvpn.version}")
     return dvpn
+
+
+def dvpn_involvement(user) -> Q:
+    """DVPN versions this user had a hand in: applied for, or drafted, edited or submitted
+    (any save of that version in its history). They may not decide those (s.24)."""
+    touched = DVPN.history.filter(
+        id=OuterRef("pk"),
+        history_user_id=user.pk,
+        status__in=(DVPN.Status.DRAFT, DVPN.Status.SUBMITTED),  # not the decision itself
+    )
+    return Q(applicant_id=user.pk) | Q(Exists(touched))
+
+
+def dvpn_involved(dvpn: DVPN, user) -> bool:
+    return DVPN.objects.filter(dvpn_involvement(user), pk=dvpn.pk).exists()
 
 
 @transaction.atomic
@@ -514,7 +562,7 @@ def dvpn_decide(
     """The authorising officer's decision (s.24): authorise or refuse, with reasons."""
     dvpn = _lock_dvpn(dvpn)
     require(can_authorise(actor) and actor.organisation_id == dvpn.case.force_id, NOT_AN_AUTHORISER)
-    require(dvpn.applicant_id != actor.pk, OWN_APPLICATION)
+    require(not dvpn_involved(dvpn, actor), OWN_APPLICATION)
     check_version(dvpn, expected_version)
     dvpn_move(dvpn, "authorise" if authorise else "refuse")
     require(reasons.strip(), DECISION_REASONS_NEEDED, "reasons")
@@ -528,13 +576,16 @@ def dvpn_decide(
 @transaction.atomic
 def dvpn_revise(*, actor, dvpn: DVPN) -> DVPN:
     """Start a new draft from a refused application; the refused version is kept as it was."""
+    case = _lock(Case, dvpn.case_id)  # one revision at a time per case, like dvpn_start
     dvpn = _lock_dvpn(dvpn)
     require(can_work_on_case(actor, dvpn.case) and actor.has_perm("dvpo.apply_dvpn"), NOT_ALLOWED)
     dvpn_move(dvpn, "revise")
+    latest = case.dvpns.order_by("-version").values_list("version", flat=True).first()
+    require(latest == dvpn.version, NOT_LATEST_VERSION)
     save_as(dvpn, actor, update_fields=["status"])
     revised = DVPN(
         case=dvpn.case,
-        version=dvpn.version + 1,
+        version=latest + 1,
         applicant=actor,
         **{field: getattr(dvpn, field) for field in DVPN_EDITABLE},
     )

@@ -3,7 +3,8 @@ of day typed as text, UK date + time as one instant, and radios and checkboxes w
 link goes to the first option. The markup is in templates/includes/fields/."""
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from datetime import timezone as fixed_zone
 
 from django import forms
 from django.forms.boundfield import BoundField
@@ -11,7 +12,15 @@ from django.utils import timezone
 
 DATE_PARTS = ("day", "month", "year")
 YES_NO = [("yes", "Yes"), ("no", "No")]
-TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
+# A hidden expected_version (optimistic locking) that is missing or altered.
+RELOAD = "Reload the page and try again"
+# 14:30, 14.30, 1430 or 9:05, optionally followed by BST or GMT (the clock-change hour).
+TIME_PATTERN = re.compile(r"^\s*([0-9]{1,2})[:.]?([0-9]{2})(?:\s*(BST|GMT))?\s*$", re.IGNORECASE)
+# What the suffix says about the UK offset from UTC.
+SUFFIX_ZONES = {
+    "BST": fixed_zone(timedelta(hours=1), "BST"),
+    "GMT": fixed_zone(timedelta(0), "GMT"),
+}
 
 
 # --- Radios and checkboxes -----------------------------------------------------------
@@ -140,14 +149,17 @@ class DateField(forms.MultiValueField):
 
 
 def parse_time(text: str) -> time | None:
-    """'14:30', '14.30', '1430' or '9:05' as a time of day; None when it is not one."""
+    """'14:30', '14.30', '1430' or '9:05' as a time of day; None when it is not one.
+    With 'BST' or 'GMT' after it ('01:30 GMT') the time carries that offset as its tzinfo,
+    which says which 01:30 is meant on the night the clocks go back."""
     match = TIME_PATTERN.match(text or "")
     if not match:
         return None
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23 or minutes > 59:
         return None
-    return time(hours, minutes)
+    zone = SUFFIX_ZONES[match[3].upper()] if match[3] else None
+    return time(hours, minutes, tzinfo=zone)
 
 
 class TimeField(forms.CharField):
@@ -180,6 +192,98 @@ class TimeField(forms.CharField):
         return parsed
 
 
+def _both_readings(day: date, moment: time) -> tuple[datetime, datetime]:
+    """The wall-clock time read with fold=0 and fold=1 in the current zone (Europe/London):
+    they differ only around a clock change."""
+    naive = datetime.combine(day, moment.replace(tzinfo=None))
+    zone = timezone.get_current_timezone()
+    return naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+
+
+def _exists(reading: datetime) -> bool:
+    """False for a wall-clock time skipped when the clocks went forward."""
+    back = reading.astimezone(UTC).astimezone(reading.tzinfo)
+    return back.replace(tzinfo=None) == reading.replace(tzinfo=None)
+
+
+def _long_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _clock_words(delta: timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes == 60:
+        return "an hour"
+    return f"{minutes} minutes"
+
+
+def clock_problem(day: date, moment: time) -> str | None:
+    """Why this date and time typed in the UK is not one instant, or None when it is:
+    it did not exist (the clocks went forward), it happened twice (the clocks went back)
+    and BST or GMT was not given, or the BST/GMT given was not in use then."""
+    first, second = _both_readings(day, moment)
+    typed = f"{moment:%H:%M}"
+    if not _exists(first):
+        # The clocks changed at some minute between the two readings' instants (UTC).
+        before, after = first.utcoffset(), second.utcoffset()
+        naive = first.replace(tzinfo=None)
+        change, end = (naive - after).replace(tzinfo=UTC), (naive - before).replace(tzinfo=UTC)
+        while change < end and change.astimezone(first.tzinfo).utcoffset() == before:
+            change += timedelta(minutes=1)
+        start = change.replace(tzinfo=None) + before
+        return (
+            f"There was no {typed} on {_long_day(day)}: the clocks went forward "
+            f"{_clock_words(after - before)} at {start:%H:%M}. "
+            "Enter the time as the clock showed it."
+        )
+    ambiguous = first.utcoffset() != second.utcoffset()
+    if moment.tzinfo is not None:
+        offset = moment.utcoffset()
+        if offset not in (first.utcoffset(), second.utcoffset()):
+            shown = first.tzname()
+            return (
+                f"There was no {typed} {moment.tzname()} on {_long_day(day)}: "
+                f"UK clocks showed {shown}. Enter the time as the clock showed it."
+            )
+        return None
+    if ambiguous:
+        return (
+            f"{typed} happened twice on {_long_day(day)} (the clocks went back). "
+            f"Enter {typed} {first.tzname()} for the first time or {typed} {second.tzname()} "
+            "for the second."
+        )
+    return None
+
+
 def local_instant(day: date, moment: time) -> datetime:
-    """A date and time typed in the UK (Europe/London, the TIME_ZONE) as an aware instant."""
-    return timezone.make_aware(datetime.combine(day, moment))
+    """A date and time typed in the UK (Europe/London, the TIME_ZONE) as an aware instant.
+    A time given with BST or GMT (see parse_time) is read at that offset on the night the
+    clocks go back. Forms should refuse what `clock_problem` finds before calling this;
+    without that, a time in the repeated hour is the first (BST) one."""
+    first, second = _both_readings(day, moment)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    # The repeated hour: as UTC, because an aware datetime whose offset depends on `fold` is
+    # never == one in another zone (PEP 495), so it would never equal the stored instant.
+    if moment.tzinfo is not None and second.utcoffset() == moment.utcoffset():
+        return second.astimezone(UTC)
+    return first.astimezone(UTC)
+
+
+def check_local_instant(day: date, moment: time) -> datetime:
+    """local_instant, refusing (ValidationError, code "clock_change") a time that did not
+    exist or that happened twice without BST or GMT to say which."""
+    problem = clock_problem(day, moment)
+    if problem:
+        raise forms.ValidationError(problem, code="clock_change")
+    return local_instant(day, moment)
+
+
+def time_as_typed(instant: datetime) -> str:
+    """An instant's UK time as a time box should show it: '14:30', or '01:30 GMT' when that
+    wall-clock time happened twice (so that saving the form unchanged keeps the instant)."""
+    local = timezone.localtime(instant)
+    first, second = _both_readings(local.date(), local.time())
+    if first.utcoffset() != second.utcoffset():
+        return f"{local:%H:%M} {local.tzname()}"
+    return f"{local:%H:%M}"

@@ -14,5 +14,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("cases.urls")),
+    path("", include("courts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,12 +31,14 @@ PANEL_SIZE = 5
 def panel_lists(user, panels) -> dict:
     """The first few rows and the total of each panel that has data behind it."""
     from cases import selectors
+    from courts.selectors import hearings_upcoming
 
     sources = {
         "my_cases": lambda: selectors.open_cases_owned(viewer=user).order_by("-reported_at"),
         "bcu_cases": lambda: selectors.open_cases_in_bcu(viewer=user).order_by("-reported_at"),
         "awaiting_authorisation": lambda: selectors.dvpns_awaiting_authorisation(viewer=user),
         "dash_review": lambda: selectors.risk_awaiting_review(viewer=user),
+        "hearings": lambda: hearings_upcoming(viewer=user),
     }
     lists = {}
     for panel in panels:

@@ -3,17 +3,19 @@ authorising officer's decision and the record of service (Crime and Security Act
 s.24-s.25). The services in cases/services.py apply the rules; these forms only check
 that what was typed makes sense."""
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time
 
 from django import forms
 
-from dvpo.forms import YES_NO, Checkboxes, DateField, Radios, TimeField, local_instant
+from dvpo.forms import YES_NO, Checkboxes, DateField, Radios, TimeField, check_local_instant
 
 RELOAD = "Reload the page and try again"
 
 SHARES_PREMISES_NEEDED = "Say whether the victim and P live in the same premises"
 DISTANCE_NEEDED = "Enter the distance P must not come within, in metres, for example 100"
 DISTANCE_INVALID = "The distance must be a whole number of metres, for example 100"
+PREMISES_ADDRESS_NEEDED = "Enter the address of the premises the provisions cover"
 DECISION_NEEDED = "Choose whether to authorise or refuse the DVPN"
 SERVED_DATE_NEEDED = "Enter the date the DVPN was served, for example 6 3 2026"
 SERVED_DATE_INCOMPLETE = "The date the DVPN was served must include a day, month and year"
@@ -96,6 +98,13 @@ class ProhibitionsForm(VersionForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         help_text="For example 100.",
     )
+    premises_address = forms.CharField(
+        label="Address of the premises",
+        required=False,
+        widget=textarea(3),
+        help_text="Only when the notice includes any of these provisions: the premises they "
+        "cover, usually where the victim and P live together. It is printed on the notice.",
+    )
 
     @classmethod
     def initial_from(cls, dvpn) -> dict:
@@ -111,6 +120,7 @@ class ProhibitionsForm(VersionForm):
             "shares_premises": "yes" if dvpn.shares_premises else "no",
             "premises": chosen,
             "exclusion_distance_m": dvpn.exclusion_distance_m or "",
+            "premises_address": dvpn.premises_address,
         }
 
     def clean(self):
@@ -120,11 +130,14 @@ class ProhibitionsForm(VersionForm):
             text = (data.get("exclusion_distance_m") or "").strip()
             if not text:
                 self.add_error("exclusion_distance_m", DISTANCE_NEEDED)
-            elif not text.isdigit() or int(text) < 1:
+            elif not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
                 self.add_error("exclusion_distance_m", DISTANCE_INVALID)
             else:
                 distance = int(text)
         data["distance"] = distance
+        address = (data.get("premises_address") or "").strip()
+        if data.get("premises") and not address:
+            self.add_error("premises_address", PREMISES_ADDRESS_NEEDED)
         return data
 
     def service_kwargs(self) -> dict:
@@ -136,6 +149,8 @@ class ProhibitionsForm(VersionForm):
             "premises_no_enter": "premises_no_enter" in chosen,
             "premises_leave": "premises_leave" in chosen,
             "exclusion_distance_m": data["distance"],
+            # Kept only while premises provisions are sought.
+            "premises_address": data["premises_address"].strip() if chosen else "",
         }
 
 
@@ -246,7 +261,16 @@ class ServeForm(VersionForm):
     )
     p_gave_no_address = forms.BooleanField(label="P gave no address", required=False)
 
+    def clean(self):
+        data = super().clean()
+        day, moment = data.get("served_at"), data.get("served_time")
+        if isinstance(day, date) and isinstance(moment, time):
+            try:
+                data["served_instant"] = check_local_instant(day, moment)
+            except forms.ValidationError as problem:
+                self.add_error("served_time", problem)
+        return data
+
     def served_instant(self) -> datetime:
         """The date and time typed, as UK (Europe/London) time."""
-        data = self.cleaned_data
-        return local_instant(data["served_at"], data["served_time"])
+        return self.cleaned_data["served_instant"]

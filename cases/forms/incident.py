@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.services import BCU_OTHER_FORCE, TEAM_OTHER_BCU
-from dvpo.forms import YES_NO, DateField, Radios, TimeField, local_instant
+from dvpo.forms import YES_NO, DateField, Radios, TimeField, check_local_instant, time_as_typed
 from dvpo.models import BCU, Team
 
 CRIME_REFERENCE_HINT = "The force's crime or incident reference"
@@ -29,7 +29,7 @@ class CaseForm(forms.Form):
     reported_time = TimeField(
         label="Time the incident was reported",
         help_text="UK time, 24-hour clock, for example 21:30",
-        max_length=5,
+        max_length=9,  # "01:30 GMT" on the night the clocks go back
         error_messages={
             "required": "Enter the time the incident was reported, for example 21:30",
             "max_length": "Enter the time the incident was reported, for example 21:30",
@@ -94,7 +94,10 @@ class CaseForm(forms.Form):
         data = super().clean()
         day, moment = data.get("reported_at"), data.get("reported_time")
         if isinstance(day, date) and isinstance(moment, time):
-            data["reported_at"] = local_instant(day, moment)
+            try:
+                data["reported_at"] = check_local_instant(day, moment)
+            except forms.ValidationError as problem:
+                self.add_error("reported_time", problem)
         return data
 
     def service_fields(self) -> dict:
@@ -120,7 +123,7 @@ class CaseEditForm(CaseForm):
         return {
             "crime_reference": case.crime_reference,
             "reported_at": reported.date(),
-            "reported_time": reported.strftime("%H:%M"),
+            "reported_time": time_as_typed(case.reported_at),
             "bcu": case.bcu_id,
             "team": case.team_id,
             "location": case.location,

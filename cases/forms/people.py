@@ -4,7 +4,7 @@ victim's safe-contact details."""
 from django import forms
 
 from cases.models import Ethnicity, Gender, Party, SafeContact
-from dvpo.forms import YES_NO, DateField, Radios
+from dvpo.forms import RELOAD, YES_NO, DateField, Radios
 
 DOB_NEEDED = "Enter their date of birth, for example 27 3 1990"
 DOB_INVALID = "Date of birth must be a real date, for example 27 3 1990"
@@ -131,7 +131,9 @@ class MatchForm(forms.Form):
 
 
 class SafeContactForm(forms.ModelForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": RELOAD, "invalid": RELOAD}
+    )
 
     class Meta:
         model = SafeContact

@@ -4,7 +4,7 @@ from django import forms
 
 from cases.models import RiskAssessment, RiskGrade
 from cases.services import ANSWER_EVERY_QUESTION
-from dvpo.forms import Radios
+from dvpo.forms import RELOAD, Radios
 
 CHOOSE_VICTIM = "Choose the victim this assessment is about"
 CHOOSE_GRADE = "Choose your risk grade: standard, medium or high"
@@ -91,7 +91,9 @@ class RiskForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": RELOAD, "invalid": RELOAD}
+    )
     grade = forms.ChoiceField(
         label="What is the right risk grade?",
         choices=RiskGrade.choices,

@@ -5,10 +5,11 @@ service and the printable notice (Crime and Security Act 2010 s.24-s.25)."""
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -66,6 +67,7 @@ STEP_BY_SLUG = {step.slug: step for step in STEPS}
 STEP_FOR_FIELD = {
     "grounds": "grounds",
     "shares_premises": "prohibitions",
+    "premises_address": "prohibitions",
     "child_welfare": "children",
     "victim_opinion": "victim",
     "p_representations": "p-representations",
@@ -231,6 +233,10 @@ def _summary(dvpn, victim) -> list[dict]:
             prohibitions(dvpn, subject="P", victim_name=victim_name),
             "prohibitions",
         ),
+    ]
+    if rules.premises_sought(dvpn):
+        rows.append(("The premises", [dvpn.premises_address], "prohibitions"))
+    rows += [
         ("Welfare of any child", [dvpn.child_welfare], "children"),
         ("The victim's opinion", opinion, "victim"),
         ("P's representations", [dvpn.p_representations], "p-representations"),
@@ -321,6 +327,11 @@ def authorisation_queue(request):
         DVPN.objects.filter(
             status=DVPN.Status.SUBMITTED, case__force_id=request.user.organisation_id
         )
+        .annotate(
+            own=ExpressionWrapper(
+                services.dvpn_involvement(request.user), output_field=BooleanField()
+            )
+        )
         .select_related("case", "applicant")
         .prefetch_related(
             Prefetch(
@@ -346,7 +357,7 @@ def authorisation_queue(request):
                 "perpetrator": next(
                     (p.person for p in parties if p.role == Party.Role.PERPETRATOR), None
                 ),
-                "own": dvpn.applicant_id == request.user.pk,
+                "own": dvpn.own,
             }
         )
     return render(request, "cases/dvpn/queue.html", {"page": page, "rows": rows})
@@ -400,7 +411,7 @@ def dvpn_decide(request, case_id, dvpn_id):
             "perpetrator": perpetrator,
             "rows": _summary(dvpn, victim),
             "earlier": earlier,
-            "own": dvpn.applicant_id == request.user.pk,
+            "own": services.dvpn_involved(dvpn, request.user),
             "waiting": dvpn.status == DVPN.Status.SUBMITTED,
             "nothing_to_decide": NOTHING_TO_DECIDE.format(status=dvpn.get_status_display().lower()),
         },
@@ -472,10 +483,19 @@ def dvpn_serve(request, case_id, dvpn_id):
     )
 
 
+# The notice exists from authorisation on; once ended or lapsed it can still be read.
+NOTICE_STATUSES = (
+    DVPN.Status.AUTHORISED,
+    DVPN.Status.SERVED,
+    DVPN.Status.ENDED,
+    DVPN.Status.LAPSED,
+)
+
+
 def _notice_context(request, case_id, dvpn_id) -> dict:
     case = access_case(request.user, case_id)
     dvpn = _get_dvpn(case, dvpn_id)
-    if dvpn.status not in (DVPN.Status.AUTHORISED, DVPN.Status.SERVED):
+    if dvpn.status not in NOTICE_STATUSES:
         raise Http404
     victim, perpetrator = _people(case)
     victim_name = str(victim.person) if victim else "the victim"
@@ -485,7 +505,8 @@ def _notice_context(request, case_id, dvpn_id) -> dict:
         "victim": victim,
         "perpetrator": perpetrator,
         "prohibitions": prohibitions(dvpn, subject="You", victim_name=victim_name),
-        "premises_address": victim.person.address if victim and dvpn.shares_premises else "",
+        # The address the application names, never the victim's own (a refuge, perhaps).
+        "premises_address": dvpn.premises_address if rules.premises_sought(dvpn) else "",
         "decided_at": format_instant(dvpn.decided_at),
         "served_at": format_instant(dvpn.served_at) if dvpn.served_at else "",
         "hearing_by": (
@@ -500,6 +521,12 @@ def dvpn_notice(request, case_id, dvpn_id):
     return render(request, "cases/dvpn/notice.html", _notice_context(request, case_id, dvpn_id))
 
 
+def refuse_url(url, *args, **kwargs):
+    """The PDF fetches nothing: its styles are inline, and nothing in a notice may make
+    the server request a URL (a file, or one built from the Host header)."""
+    raise ValueError(f"The DVPN notice does not load {url}")
+
+
 def pdf_filename(crime_reference: str, version: int) -> str:
     safe = re.sub(r"[^A-Za-z0-9]+", "-", crime_reference).strip("-")
     return f"dvpn-{safe}-v{version}.pdf"
@@ -512,7 +539,9 @@ def dvpn_notice_pdf(request, case_id, dvpn_id):
 
     context = _notice_context(request, case_id, dvpn_id)
     html = render_to_string("cases/dvpn/notice_pdf.html", context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = weasyprint.HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=refuse_url
+    ).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = pdf_filename(context["case"].crime_reference, context["dvpn"].version)
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cases.forms.incident import CaseEditForm, CaseForm
 from cases.models import DVPN, Case, CaseEvent, Party, RiskAssessment, Task
 from cases.permissions import access_case, can_authorise, can_work_on_case, case_visibility
-from cases.services import age_on, case_create, case_update
+from cases.services import age_on, case_create, case_update, dvpn_involved
 from cases.views.common import paginate, run_service
 
 ROLE_ORDER = [
@@ -84,8 +84,6 @@ def case_list(request):
         case.victims = [p for p in case.named_parties if p.role == Party.Role.VICTIM]
         case.perpetrators = [p for p in case.named_parties if p.role == Party.Role.PERPETRATOR]
         case.dvpn_status_label = DVPN.Status(case.dvpn_status).label if case.dvpn_status else ""
-        if case.dvpn_status != DVPN.Status.SERVED:
-            case.dvpn_hearing_deadline = None
     return render(
         request,
         "cases/incident/list.html",
@@ -159,7 +157,7 @@ def dvpn_actions(user, case, latest, *, can_work: bool) -> dict:
         "decide": status == DVPN.Status.SUBMITTED
         and can_authorise(user)
         and user.organisation_id == case.force_id
-        and latest.applicant_id != user.pk,
+        and not dvpn_involved(latest, user),
         "serve": status == DVPN.Status.AUTHORISED
         and can_work
         and user.has_perm("dvpo.serve_dvpn")

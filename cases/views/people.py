@@ -3,7 +3,7 @@ already knows, for repeat victims), and record a victim's safe-contact details."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -11,24 +11,36 @@ from cases import services
 from cases.forms.people import NEW_PERSON, MatchForm, PartyForm, SafeContactForm
 from cases.models import Party, Person, SafeContact
 from cases.permissions import access_case
+from cases.selectors import cases_visible
 from cases.views.common import run_service
 
 MAX_MATCHES = 10
 
 
-def possible_matches(case, data):
+def possible_matches(case, data, *, viewer):
     """People of the case's force (never another force's) who may be the person being added:
-    the same first and last name, or the same last name and date of birth."""
+    the same first and last name, or the same last name and date of birth. Only people on
+    cases the viewer may see: nobody learns of a person from a case they cannot open.
+    Each has `known_roles`, the parts they had on those cases."""
     first, last = data["first_name"].strip(), data["last_name"].strip()
     same = Q(first_name__iexact=first, last_name__iexact=last)
     if data.get("date_of_birth"):
         same |= Q(last_name__iexact=last, date_of_birth=data["date_of_birth"])
-    return list(
+    visible = cases_visible(viewer=viewer).filter(force_id=case.force_id).values("pk")
+    seen_parts = Party.objects.filter(case__in=visible)
+    people = list(
         Person.objects.filter(force_id=case.force_id)
         .filter(same)
-        .annotate(case_count=Count("parties__case", distinct=True))
+        .filter(Exists(seen_parts.filter(person=OuterRef("pk"))))
+        .prefetch_related(Prefetch("parties", queryset=seen_parts, to_attr="seen_parties"))
         .order_by("last_name", "first_name", "date_of_birth", "pk")[:MAX_MATCHES]
     )
+    for person in people:
+        roles = {party.role for party in person.seen_parties}
+        person.known_roles = [
+            label[0].lower() + label[1:] for value, label in Party.Role.choices if value in roles
+        ]
+    return people
 
 
 @login_required
@@ -44,13 +56,14 @@ def party_add(request, case_id):
     step = request.POST.get("step")
     if step == "edit" or not form.is_valid():
         return _details_page(request, case, form)
-    people = possible_matches(case, form.cleaned_data)
+    # Worked out again on every POST: the choice must still be an allowed match.
+    people = possible_matches(case, form.cleaned_data, viewer=request.user)
     if step != "match" and people:
         return _matches_page(request, case, form, MatchForm(people=people))
 
     person = None
     target = form
-    if people:
+    if step == "match":  # a person no longer an allowed match is not a valid choice
         match_form = MatchForm(request.POST, people=people)
         if not match_form.is_valid():
             return _matches_page(request, case, form, match_form)

@@ -36,6 +36,7 @@ def _may_review(user, case, risk) -> bool:
         user.has_perm(QA_PERMISSION)
         and user.organisation_id == case.force_id
         and risk.review == RiskAssessment.Review.AWAITING
+        and risk.assessed_by_id != user.pk  # nobody quality-assures their own grade
     )
 
 

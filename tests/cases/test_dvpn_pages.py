@@ -184,6 +184,7 @@ def test_the_whole_journey(client, march_6, case, victim, perpetrator, officer, 
                 "shares_premises": "yes",
                 "premises": ["premises_no_enter", "exclusion"],
                 "exclusion_distance_m": "100",
+                "premises_address": "Flat 1, 2 Example Road",
             },
             "children",
         ),
@@ -216,6 +217,7 @@ def test_the_whole_journey(client, march_6, case, victim, perpetrator, officer, 
     assert "Check your answers before submitting" in body
     assert "P must not enter the premises." in body
     assert "P must not come within 100 metres of the premises." in body
+    assert "Flat 1, 2 Example Road" in body
     assert "P must not molest Vicky Testperson." in body
     assert "Nobody else lives there." in body
     assert "The application is not complete" not in body
@@ -314,6 +316,7 @@ def test_the_whole_journey(client, march_6, case, victim, perpetrator, officer, 
     assert second.served_at == datetime.fromisoformat("2026-03-06T09:00:00+00:00")
     notice = text(client.get(page("dvpn_notice", second)))
     assert HEARING_BY in notice and "1 Example Street, Testtown" in notice
+    assert "Flat 1, 2 Example Road" in notice  # revised versions keep the premises address
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds.count(CaseEvent.Kind.DVPN_SUBMITTED) == 2
     assert CaseEvent.Kind.DVPN_SERVED in kinds
@@ -354,6 +357,7 @@ def test_premises_provisions_need_shared_premises(client, officer, draft):
         {
             "shares_premises": "no",
             "premises": ["premises_no_enter"],
+            "premises_address": "Flat 1, 2 Example Road",
             "expected_version": draft.lock_version,
         },
     )
@@ -421,6 +425,7 @@ def test_adding_premises_from_check_asks_about_other_occupants(client, officer, 
         {
             "shares_premises": "yes",
             "premises": ["premises_leave"],
+            "premises_address": "Flat 1, 2 Example Road",
             "expected_version": complete_draft.lock_version,
         },
     )

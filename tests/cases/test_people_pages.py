@@ -1,6 +1,6 @@
 """Pages for the people on a case: adding someone (with repeat-victim matching) and safe contact."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
@@ -139,15 +139,27 @@ def test_a_second_p_is_refused(client, officer, case, perpetrator):
 
 
 @pytest.fixture
-def known_people(force, other_force):
-    """Alice Example, born 14 Feb 1992, in this force's records and in another force's."""
-    ours = Person.objects.create(
-        force=force,
+def known_people(force, other_force, officer, bcu, team):
+    """Alice Example, born 14 Feb 1992, in this force's records (the victim on an earlier
+    case the officer can see) and in another force's."""
+    earlier = services.case_create(
+        actor=officer,
+        crime_reference="7654321/25",
+        reported_at=datetime.fromisoformat("2025-06-01T12:00:00+00:00"),
+        bcu=bcu,
+        team=team,
+        location="9 Ourside Lane",
+        summary="An earlier fictional incident.",
+    )
+    ours = services.party_add(
+        actor=officer,
+        case=earlier,
+        role="victim",
         first_name="Alice",
         last_name="Example",
         date_of_birth=date(1992, 2, 14),
         address="9 Ourside Lane",
-    )
+    ).person
     theirs = Person.objects.create(
         force=other_force,
         first_name="Alice",
@@ -168,7 +180,8 @@ def test_a_person_known_to_the_force_is_offered_but_never_another_forces(
     page = text(response)
     assert "Is this someone the force already knows?" in page
     assert f'name="match" type="radio" value="{ours.pk}"' in page
-    assert "9 Ourside Lane" in page
+    assert "Recorded as: victim." in page
+    assert "9 Ourside Lane" not in page  # no address: it may be a refuge
     assert "Elsewhere Road" not in page
     assert f'value="{theirs.pk}"' not in page
     assert 'value="new"' in page
@@ -291,7 +304,7 @@ def test_no_safe_number_but_another_way(client, dvpo_officer, case, victim):
 
 def test_safe_contact_needs_a_number_or_another_way(client, officer, case, victim):
     client.force_login(officer)
-    for data in ({"expected_version": "0"}, {}, {"no_safe_number": "on"}):
+    for data in ({"expected_version": "0"}, {"expected_version": "0", "no_safe_number": "on"}):
         response = client.post(contact_url(case, victim), data)
         assert response.status_code == 200
         page = text(response)
