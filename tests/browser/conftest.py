@@ -84,6 +84,16 @@ def sign_out(page):
     return sign_out_now
 
 
+def _known_govuk_issue(violation) -> bool:
+    """GOV.UK Frontend sets aria-expanded on radios that reveal a conditional question. Axe
+    flags it; the Design System keeps it on purpose because screen readers announce it
+    (alphagov/govuk-frontend#979, a documented known issue). Only that exact case is ignored."""
+    return violation["id"] == "aria-allowed-attr" and all(
+        "govuk-radios__input" in node["html"] and "aria-expanded" in node["html"]
+        for node in violation["nodes"]
+    )
+
+
 @pytest.fixture
 def axe_check(page):
     """Scan the current page for WCAG 2.2 AA failures; fail listing each rule broken."""
@@ -94,9 +104,9 @@ def axe_check(page):
     def check(context=""):
         page.wait_for_load_state("load")
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        violations = results.response["violations"]
+        violations = [v for v in results.response["violations"] if not _known_govuk_issue(v)]
         assert not violations, f"{context or page.url}: " + "; ".join(
-            f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
+            f"{v['id']}: {v['help']} at {[n['html'] for n in v['nodes']][:3]}" for v in violations
         )
 
     return check
