@@ -161,6 +161,15 @@ class SafeContact(models.Model):
     voicemail_ok = models.BooleanField("safe to leave a voicemail", default=False)
     text_ok = models.BooleanField("safe to send a text", default=False)
     identify_ok = models.BooleanField("callers may say who they are", default=False)
+    email_ok = models.BooleanField("safe to send an e-mail", default=False)
+    email = models.EmailField("safe e-mail address", blank=True)
+    letter_ok = models.BooleanField("safe to send a letter", default=False)
+    visit_ok = models.BooleanField("safe to visit", default=False)
+    permissions_confirmed = models.BooleanField(
+        "the victim was asked about voicemail, texts and callers saying who they are",
+        default=False,
+        help_text="The permissions above default to no; this records that they were asked.",
+    )
     safe_times = models.CharField("safe times to call", max_length=200, blank=True)
     language = models.CharField(max_length=100, blank=True)
     interpreter_needed = models.BooleanField(default=False)
@@ -259,9 +268,14 @@ class Task(models.Model):
         MARAC_REFERRAL = "marac_referral", "Refer to MARAC"
         PNC_ENTRY = "pnc_entry", "Enter on the PNC"
         PNC_REMOVAL = "pnc_removal", "Remove from the PNC"
+        PNC_UPDATE = "pnc_update", "Update the PNC"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(max_length=20, choices=Kind)
+    # The notice a PNC task is about (one task per notice, not one per case).
+    dvpn = models.ForeignKey(
+        "DVPN", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True)
@@ -376,6 +390,14 @@ class CaseEvent(models.Model):
         BREACH_RECORDED = "breach_recorded", "Breach recorded"
         BREACH_ARREST = "breach_arrest", "Arrest for a breach recorded"
         BREACH_OUTCOME = "breach_outcome", "Breach hearing outcome recorded"
+        REFERRAL_STARTED = "referral_started", "Referral to support started"
+        REFERRAL_CONSENT = "referral_consent", "Victim's consent to a referral recorded"
+        REFERRAL_SENT = "referral_sent", "Referral sent to the support service"
+        REFERRAL_ACCEPTED = "referral_accepted", "Referral accepted by the support service"
+        REFERRAL_RETURNED = "referral_returned", "Referral returned to the police"
+        REFERRAL_CLOSED = "referral_closed", "Referral closed"
+        SUSPECTED_BREACH = "suspected_breach", "Suspected breach reported by the support service"
+        MARAC_OUTCOME = "marac_outcome", "MARAC meeting and outcome recorded"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind)

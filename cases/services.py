@@ -639,16 +639,36 @@ def dvpn_serve(
         "Hearing must be by " + deadlines.format_instant(dvpn.hearing_deadline),
         at=served_at,
     )
+    # One PNC task per notice (not task_open, which would fold it into another open one).
+    note = (
+        f"Enter the DVPN on the PNC: version {dvpn.version}, served "
+        f"{deadlines.format_instant(served_at)}."
+    )
+    task = Task(
+        case=dvpn.case, kind=Task.Kind.PNC_ENTRY, dvpn=dvpn, created_at=timezone.now(), note=note
+    )
+    save_as(task, actor)
+    event_record(dvpn.case, CaseEvent.Kind.TASK_CREATED, actor, f"Enter on the PNC: {note}")
     return dvpn
 
 
 @transaction.atomic
 def hearing_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
     """After a change to the bank-holiday calendar, work out again the hearing deadline
-    of every served DVPN whose hearing is still to come. Returns how many moved."""
+    of every served or lapsed DVPN whose hearing has not started (once one has, its deadline
+    is frozen: it was met or missed as it stood). A lapsed DVPN whose new deadline is still
+    to come is in force after all: it is reinstated. Returns how many moved."""
+    from courts.services import dvpn_lapse_correct  # the court half undoes its own lapse
+
     moved = 0
-    served = DVPN.objects.select_for_update(of=("self",)).select_related("case")
-    for dvpn in served.filter(status=DVPN.Status.SERVED):
+    now = timezone.now()
+    open_dvpns = (
+        DVPN.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(status__in=(DVPN.Status.SERVED, DVPN.Status.LAPSED))
+        .exclude(dvpo_application__hearings__isnull=False)
+    )
+    for dvpn in open_dvpns:
         deadline = deadlines.hearing_deadline(dvpn.served_at, calendar=calendar)
         if deadline == dvpn.hearing_deadline:
             continue
@@ -662,5 +682,12 @@ def hearing_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
             f"Hearing deadline moved from {deadlines.format_instant(before)} "
             f"to {deadlines.format_instant(deadline)}.",
         )
+        if dvpn.status == DVPN.Status.LAPSED and deadline >= now:
+            dvpn_lapse_correct(
+                dvpn=dvpn,
+                actor=actor,
+                reason="after a calendar change the hearing deadline is "
+                + deadlines.format_instant(deadline),
+            )
         moved += 1
     return moved

@@ -65,6 +65,7 @@ class DVPOApplication(models.Model):
         GRANTED = rules.GRANTED, "Granted"
         REFUSED = rules.REFUSED, "Refused"
         WITHDRAWN = rules.WITHDRAWN, "Withdrawn"
+        LAPSED = rules.APPLICATION_LAPSED, "Lapsed: no hearing by the deadline"
 
     class Fee(models.TextChoices):
         UNCONTESTED = "uncontested", "Uncontested"
@@ -168,6 +169,12 @@ class DVPO(models.Model):
     )
     hearing = models.OneToOneField(Hearing, on_delete=models.PROTECT, related_name="order")
     made_on = models.DateField()
+    made_at = models.DateTimeField(
+        "made at",
+        null=True,
+        help_text="When the court decided (the order is in force from then); made_on is its "
+        "local date, from which the days are counted.",
+    )
     days = models.PositiveSmallIntegerField(help_text="14 to 28 days (s.28(10)).")
     last_day = models.DateField(db_index=True)
     expires_at = models.DateTimeField(db_index=True)
@@ -194,6 +201,11 @@ class DVPO(models.Model):
 
     def __str__(self):
         return f"DVPO for {self.case}, made {self.made_on:%-d %b %Y}"
+
+    @property
+    def starts_at(self):
+        """When the order came into force: the court's decision."""
+        return self.made_at or rules.order_starts_at(self.made_on)
 
     @property
     def ends_at(self):
@@ -279,3 +291,16 @@ class Breach(models.Model):
     @property
     def is_order(self) -> bool:
         return self.order_id is not None
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's hearings calendar (iCalendar feed). Only a hash of the
+    token is kept: the address is shown once, when it is made, and can be reset."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Hearings calendar of {self.user}"

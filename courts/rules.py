@@ -15,6 +15,9 @@ from dvpo import deadlines
 LISTED, ADJOURNED = "listed", "adjourned"
 GRANTED, REFUSED, WITHDRAWN = "granted", "refused", "withdrawn"
 DECIDED = frozenset({GRANTED, REFUSED, WITHDRAWN})
+# The DVPN lapsed before any hearing: the application is no longer listed. A hearing that
+# did start in time, recorded afterwards, corrects it (it is treated as listed again).
+APPLICATION_LAPSED = "lapsed"
 
 # hearing outcome: (application statuses it may follow, the application's new status)
 APPLICATION_TRANSITIONS = {
@@ -78,21 +81,24 @@ def dvpn_ends_at(
     hearing_deadline: dt.datetime | None,
     first_held_at: dt.datetime | None,
     decided_at: dt.datetime | None,
+    now: dt.datetime | None = None,
 ) -> dt.datetime | None:
     """When the notice stopped being in force; None while it still is (or may be).
 
     It lasts until the application is decided (s.25(2)(c)) or, with no hearing
-    started by the deadline, until the deadline (it lapsed).
+    started by the deadline, until the deadline (it lapsed), whether or not the
+    lapse job has marked it yet. It is in force at the instant it ends.
     """
     if decided_at is not None:
         return decided_at
-    if status == "lapsed" or (
-        hearing_deadline is not None
-        and first_held_at is not None
-        and not hearing_in_time(first_held_at, hearing_deadline)
-    ):
+    if hearing_deadline is None:
+        return None
+    if status == "lapsed":
         return hearing_deadline
-    return None
+    if hearing_in_time(first_held_at, hearing_deadline):
+        return None  # a hearing started in time: it runs on until the decision
+    passed = first_held_at is not None or (now is not None and hearing_deadline < now)
+    return hearing_deadline if passed else None
 
 
 # --- The order (s.28) ----------------------------------------------------------
@@ -108,7 +114,9 @@ def order_dates(made_on: dt.date, days: int) -> tuple[dt.date, dt.datetime]:
 
 
 def order_starts_at(made_on: dt.date) -> dt.datetime:
-    """An order is in force from the start of the day it is made ("beginning with the day")."""
+    """The start of the day an order is made: its days are counted from it ("beginning with
+    the day", s.28(10)). The order itself is in force only from when the court made it
+    (DVPO.made_at); orders recorded before that was kept fall back to this."""
     return dt.datetime.combine(made_on, deadlines.MIDNIGHT, tzinfo=deadlines.LONDON)
 
 
@@ -129,7 +137,10 @@ MAX_COMMITTAL_DAYS = 60
 BREACH_IN_FUTURE = "The breach cannot be in the future."
 BREACH_BEFORE_SERVICE = "The breach cannot be before the DVPN was served ({at})."
 BREACH_AFTER_DVPN_ENDED = "The breach cannot be after the DVPN ended ({at})."
-BREACH_BEFORE_ORDER = "The breach cannot be before the DVPO was made ({on})."
+BREACH_BEFORE_ORDER = (
+    "The breach must be after the DVPO was made ({at}). Until then the DVPN was in force: "
+    "record it as a breach of the DVPN."
+)
 BREACH_AFTER_ORDER_ENDED = "The breach cannot be after the DVPO ended ({at})."
 ARREST_IN_FUTURE = "The arrest cannot be in the future."
 ARREST_BEFORE_BREACH = "The arrest cannot be before the breach ({at})."
@@ -152,17 +163,19 @@ def breach_time_problem(
     ends_at: dt.datetime | None,
     is_order: bool,
 ) -> tuple[str, str] | None:
-    """(field, message) when the breach cannot have happened when it is said to, else None."""
+    """(field, message) when the breach cannot have happened when it is said to, else None.
+
+    A DVPN is in force from service up to and including the moment it ends (the court's
+    decision, or the hearing deadline when it lapses). An order is in force from just after
+    the court made it (at that moment the DVPN still was) until it expires or is discharged.
+    """
     if occurred_at > now:
         return "occurred_at", BREACH_IN_FUTURE
-    if occurred_at < starts_at:
-        if is_order:
-            local = starts_at.astimezone(deadlines.LONDON)
-            return "occurred_at", BREACH_BEFORE_ORDER.format(
-                on=f"{local:%a} {local.day} {local:%b %Y}"
-            )
+    if is_order and occurred_at <= starts_at:
+        return "occurred_at", BREACH_BEFORE_ORDER.format(at=deadlines.format_instant(starts_at))
+    if not is_order and occurred_at < starts_at:
         return "occurred_at", BREACH_BEFORE_SERVICE.format(at=deadlines.format_instant(starts_at))
-    if ends_at is not None and occurred_at >= ends_at:
+    if ends_at is not None and (occurred_at >= ends_at if is_order else occurred_at > ends_at):
         message = BREACH_AFTER_ORDER_ENDED if is_order else BREACH_AFTER_DVPN_ENDED
         return "occurred_at", message.format(at=deadlines.format_instant(ends_at))
     return None

@@ -5,17 +5,19 @@ Every list is limited to the cases the viewer may see (cases.permissions.case_vi
 and runs a small, fixed number of queries.
 """
 
+import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core import signing
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import DVPN, Case, Party
 from cases.permissions import case_visibility
 from courts import rules, services
-from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing
+from courts.models import DVPO, Breach, CalendarFeed, Court, DVPOApplication, Hearing
 from dvpo.models import User
 from dvpo.roles import Role
 
@@ -31,8 +33,6 @@ PRESENTER_ROLES = (
 )
 HEARING_LIST_ROLES = {Role.COURT_COORDINATOR, Role.DVPO_OFFICER, Role.SUPERVISOR}
 
-CALENDAR_SALT = "courts.hearing-calendar"
-
 
 # --- The court part of the case page -------------------------------------------------
 
@@ -43,33 +43,41 @@ class CourtSection:
     application: DVPOApplication | None = None
     hearings: list[Hearing] = field(default_factory=list)
     order: DVPO | None = None
+    orders: list[DVPO] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
     flags: list = field(default_factory=list)
     lapsed: bool = False
 
 
 def court_section(case: Case, dvpn: DVPN | None = None) -> CourtSection:
-    """What the case page shows of the court half, for the case's latest DVPN. At most six
-    queries whatever the case holds: DVPN (unless given), application with its court,
-    presenting officer and order, hearings, breaches, and the record flags (three)."""
+    """What the case page shows of the court half: the application of the case's latest
+    served DVPN (a newer draft or refused version does not hide it), and all the case's
+    orders, breaches and record flags. At most eight queries whatever the case holds: DVPN
+    (unless given), application with its court and presenting officer, hearings, orders,
+    breaches, and the record flags (three)."""
+    if dvpn is not None and dvpn.case_id == case.pk and dvpn.served_at is None:
+        if dvpn.version == 1:
+            return CourtSection()  # the first version, not served yet: nothing to show
+        dvpn = None  # a newer draft: the court part follows the last served version
     if dvpn is None or dvpn.case_id != case.pk:
-        dvpn = case.dvpns.order_by("-version").first()
+        dvpn = case.dvpns.filter(served_at__isnull=False).order_by("-version").first()
     section = CourtSection(dvpn=dvpn)
-    if dvpn is None or dvpn.served_at is None:
+    if dvpn is None:
         return section
     section.application = (
         DVPOApplication.objects.filter(dvpn=dvpn)
-        .select_related("court", "presenting_officer", "order")
+        .select_related("court", "presenting_officer")
         .first()
     )
     if section.application is not None:
         section.hearings = list(
             section.application.hearings.select_related("presented_by").order_by("held_at")
         )
-        try:
-            section.order = section.application.order
-        except DVPO.DoesNotExist:
-            section.order = None
+    section.orders = list(case.dvpos.order_by("-made_on", "-pk"))
+    if section.application is not None:
+        section.order = next(
+            (o for o in section.orders if o.application_id == section.application.pk), None
+        )
     section.breaches = list(
         case.breaches.select_related("order", "dvpn").order_by("occurred_at", "pk")
     )
@@ -185,15 +193,42 @@ def hearings_upcoming(*, viewer) -> QuerySet[DVPOApplication]:
 # --- The calendar feed's token --------------------------------------------------------------
 
 
-def calendar_token(user) -> str:
-    """A token naming the user, signed so it cannot be guessed or changed."""
-    return signing.Signer(salt=CALENDAR_SALT).sign(str(user.pk))
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def calendar_token_new(user) -> str:
+    """A new random address for the user's calendar, replacing any old one (which stops
+    working). Only its hash is kept, so the token is returned once, to be shown."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        user=user,
+        defaults={
+            "token_hash": token_hash(token),
+            "created_at": timezone.now(),
+            "last_used_at": None,
+        },
+    )
+    return token
 
 
 def calendar_user(token: str) -> User | None:
-    """The active user a calendar token names, or None when the token is not genuine."""
-    try:
-        pk = int(signing.Signer(salt=CALENDAR_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
+    """The active police user whose calendar this token opens, or None. The lookup is by
+    the token's hash (unique), so timing says nothing about the token; its use is noted."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=token_hash(token))
+        .select_related("user__organisation")
+        .first()
+    )
+    if feed is None:
         return None
-    return User.objects.filter(pk=pk, is_active=True).select_related("organisation").first()
+    user = feed.user
+    if not (user.is_active and user.organisation_id and user.organisation.is_police):
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    return user

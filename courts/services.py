@@ -7,7 +7,7 @@ saved as the acting user, and a CaseEvent for the timeline. Jobs (lapse, expiry)
 take `now` and an optional actor (None: the system) and are idempotent.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.models import DVPN, Case, CaseEvent, Task
 from cases.permissions import can_view_case
-from cases.services import dvpn_move, event_record, task_open
+from cases.services import dvpn_move, event_record
 from courts import rules
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing
 from dvpo import deadlines
@@ -26,6 +26,20 @@ from dvpo.errors import ActionRefused, check_version, require, save_as
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to record court work on this case."
 NOT_ALLOWED_BREACH = "You do not have permission to record a breach on this case."
+NOT_ALLOWED_OUTCOME = (
+    "Only a court coordinator can record hearing outcomes and vary or discharge an order."
+)
+APPLICATION_LAPSED = (
+    "The DVPN lapsed with no hearing by the deadline, so this application can no longer be "
+    "changed. If a hearing did start in time, record its outcome."
+)
+DECIDED_BEFORE_HEARING = "The court cannot have decided before the hearing started ({at})."
+DECIDED_IN_FUTURE = "The time the court decided cannot be in the future."
+DUPLICATE_BREACH = (
+    "This breach has already been recorded (at {at}): same {what}, time and prohibition. "
+    "Check the breaches on the case page before recording it again."
+)
+DUPLICATE_WINDOW = timedelta(minutes=2)
 NOT_SERVED = "A DVPO application follows service of the DVPN; this DVPN is {status}."
 ALREADY_APPLIED = "This DVPN already has a DVPO application."
 LISTED_BEFORE_SERVICE = "The hearing cannot be listed before the DVPN was served ({at})."
@@ -88,8 +102,67 @@ def can_record_court_work(user, case: Case) -> bool:
     )
 
 
+def can_record_court_outcome(user, case: Case) -> bool:
+    """Hearing outcomes, variations and discharges: court coordinators (list_hearing) only.
+    Officers who apply to court list and change the application."""
+    return bool(can_view_case(user, case) and user.has_perm("dvpo.list_hearing"))
+
+
 def can_record_breach(user, case: Case) -> bool:
     return bool(can_view_case(user, case) and user.has_perm("dvpo.record_breach"))
+
+
+# --- PNC tasks -------------------------------------------------------------------
+
+
+def pnc_task(case: Case, kind: str, actor, note: str, *, dvpn: DVPN | None = None, at=None) -> Task:
+    """A PNC task for one notice or order (not folded into another open task of its kind):
+    callers are idempotent through the state change they make."""
+    task = Task(case=case, kind=kind, dvpn=dvpn, created_at=at or timezone.now(), note=note)
+    save_as(task, actor)
+    event_record(case, CaseEvent.Kind.TASK_CREATED, actor, f"{task.get_kind_display()}: {note}", at)
+    return task
+
+
+def dvpn_lapse_correct(
+    *, dvpn: DVPN, actor, reason: str, application: DVPOApplication | None = None
+) -> None:
+    """The DVPN did not lapse after all (a hearing had started in time, or the deadline
+    moved): back to served, its application listed again, its own PNC-removal task
+    cancelled, or, when the removal was already done, a task to enter it on the PNC again.
+    `application`, when given, is locked by the caller, who saves it."""
+    dvpn_move(dvpn, "reinstate")
+    save_as(dvpn, actor, update_fields=["status"])
+    own = application is not None
+    if not own:
+        application = (
+            DVPOApplication.objects.select_for_update(of=("self",)).filter(dvpn=dvpn).first()
+        )
+    if application is not None and application.status == rules.APPLICATION_LAPSED:
+        application.status = rules.LISTED
+        if not own:
+            save_as(application, actor, update_fields=["status"])
+    removals = list(
+        Task.objects.select_for_update()
+        .filter(dvpn=dvpn, kind=Task.Kind.PNC_REMOVAL)
+        .order_by("created_at", "pk")
+    )
+    open_tasks = [task for task in removals if task.done_at is None]
+    for task in open_tasks:
+        task.done_at, task.done_by = timezone.now(), None
+        task.note = f"{task.note} Cancelled: {reason}".strip()
+        save_as(task, actor)
+    removed = [task for task in removals if task.done_at and task.done_by_id]
+    if removed and not open_tasks:
+        pnc_task(
+            dvpn.case,
+            Task.Kind.PNC_ENTRY,
+            actor,
+            f"Enter DVPN v{dvpn.version} on the PNC again: it was removed after the lapse, "
+            f"but it is in force ({reason}).",
+            dvpn=dvpn,
+        )
+    event_record(dvpn.case, CaseEvent.Kind.DVPN_REINSTATED, actor, f"Not lapsed: {reason}.")
 
 
 # --- The DVPO application (s.27) -------------------------------------------------
@@ -188,6 +261,7 @@ def application_update(
         not application.decided,
         APPLICATION_DECIDED.format(outcome=application.get_status_display().lower()),
     )
+    require(application.status != rules.APPLICATION_LAPSED, APPLICATION_LAPSED)
     unknown = set(changes) - set(APPLICATION_EDITABLE)
     require(not unknown, UNKNOWN_FIELDS.format(fields=", ".join(sorted(unknown))))
     changed = [f for f, value in changes.items() if getattr(application, f) != value]
@@ -213,6 +287,8 @@ def application_update(
     if "listed_for" in changed or "court" in changed:
         summary += ". Now listed at " + _listing_summary(application)
     event_record(case, CaseEvent.Kind.DVPO_APPLICATION_CHANGED, actor, summary)
+    if "listed_for" in changed:
+        _production_deadlines_follow(application.dvpn, actor)
     return application
 
 
@@ -242,9 +318,13 @@ def hearing_record(
     adjournment_reason: str = "",
     adjourned_to: datetime | None = None,
     order_days: int | None = None,
+    decided_at: datetime | None = None,
     **prohibitions,
 ) -> Hearing:
     """Record a hearing of the application and its outcome.
+
+    `decided_at` is when the court decided (by default, when the hearing started): the
+    DVPN ends then and an order is in force from then.
 
     Granted: the order is made (order_days and optional premises prohibitions) and the
     DVPN ends. Refused or withdrawn: the DVPN ends at that moment and must come off the
@@ -254,9 +334,12 @@ def hearing_record(
     application = _lock_application(application.pk)
     dvpn = application.dvpn
     case = dvpn.case
-    require(can_record_court_work(actor, case), NOT_ALLOWED)
+    require(can_record_court_outcome(actor, case), NOT_ALLOWED_OUTCOME)
     check_version(application, expected_version)
-    target = rules.application_transition(application.status, outcome)
+    status = application.status
+    if status == rules.APPLICATION_LAPSED:
+        status = rules.LISTED  # a hearing that started in time corrects the lapse (below)
+    target = rules.application_transition(status, outcome)
     require(
         target is not None,
         APPLICATION_DECIDED.format(outcome=application.get_status_display().lower()),
@@ -281,16 +364,29 @@ def hearing_record(
         HEARING_TOO_LATE.format(at=_when(dvpn.hearing_deadline)),
         "held_at",
     )
-    if dvpn.status == DVPN.Status.LAPSED:
-        _reinstate(dvpn, actor, held_at)
     if outcome == rules.ADJOURNED:
         require(adjournment_reason.strip(), ADJOURNMENT_REASON_NEEDED, "adjournment_reason")
         require(adjourned_to is not None, ADJOURNED_TO_NEEDED, "adjourned_to")
         require(adjourned_to > held_at, ADJOURNED_TO_BEFORE, "adjourned_to")
+        decided_at = None
     else:
         adjournment_reason, adjourned_to = "", None
+        decided_at = decided_at or held_at
+        require(
+            decided_at >= held_at,
+            DECIDED_BEFORE_HEARING.format(at=_when(held_at)),
+            "decided_at",
+        )
+        require(decided_at <= timezone.now(), DECIDED_IN_FUTURE, "decided_at")
     if outcome != rules.GRANTED:
         require(not prohibitions and order_days is None, NOT_GRANTED)
+    if dvpn.status == DVPN.Status.LAPSED:
+        dvpn_lapse_correct(
+            dvpn=dvpn,
+            actor=actor,
+            application=application,
+            reason=f"a hearing started at {_when(held_at)}, before the deadline",
+        )
     hearing = Hearing(
         application=application,
         held_at=held_at,
@@ -306,38 +402,35 @@ def hearing_record(
     )
     save_as(hearing, actor)
     application.status = target
+    moved = False
     if outcome == rules.ADJOURNED:
+        moved = application.listed_for != adjourned_to
         application.listed_for = adjourned_to
         summary = f"Adjourned to {_when(adjourned_to)}: {hearing.adjournment_reason}"
     else:
-        application.decided_at = held_at
+        application.decided_at = decided_at
         dvpn_move(dvpn, "end")
         save_as(dvpn, actor, update_fields=["status"])
-        summary = f"Hearing at {_when(held_at)}" + (f": {reasons}" if reasons else "")
+        summary = f"Hearing at {_when(held_at)}"
+        if decided_at != held_at:
+            summary += f", decided at {_when(decided_at)}"
+        summary += f": {reasons}" if reasons else ""
     save_as(application, actor)
     if outcome != rules.GRANTED:  # order_make records the grant with the order's terms
-        event_record(case, OUTCOME_EVENTS[outcome], actor, summary, at=held_at)
+        event_record(case, OUTCOME_EVENTS[outcome], actor, summary, at=decided_at or held_at)
+    if moved:
+        _production_deadlines_follow(dvpn, actor)
     if outcome == rules.GRANTED:
         order_make(actor=actor, hearing=hearing, days=order_days, **prohibitions)
     elif outcome in (rules.REFUSED, rules.WITHDRAWN):
-        task_open(
+        pnc_task(
             case,
             Task.Kind.PNC_REMOVAL,
             actor,
             f"DVPN v{dvpn.version} ended: the DVPO application was {outcome}.",
+            dvpn=dvpn,
         )
     return hearing
-
-
-def _reinstate(dvpn: DVPN, actor, held_at: datetime) -> None:
-    """The lapse job ran before a hearing that had started in time was recorded."""
-    dvpn_move(dvpn, "reinstate")
-    save_as(dvpn, actor, update_fields=["status"])
-    note = f"Not needed: a hearing started at {_when(held_at)}, before the deadline."
-    for task in dvpn.case.tasks.filter(kind=Task.Kind.PNC_REMOVAL, done_at__isnull=True):
-        task.done_at, task.done_by, task.note = timezone.now(), actor, f"{task.note} {note}"
-        save_as(task, actor)
-    event_record(dvpn.case, CaseEvent.Kind.DVPN_REINSTATED, actor, note)
 
 
 # --- The order (s.28) ----------------------------------------------------------
@@ -383,7 +476,7 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
     application = hearing.application
     dvpn = application.dvpn
     case = dvpn.case
-    require(can_record_court_work(actor, case), NOT_ALLOWED)
+    require(can_record_court_outcome(actor, case), NOT_ALLOWED_OUTCOME)
     require(hearing.outcome == rules.GRANTED, NOT_GRANTED)
     require(not DVPO.objects.filter(application=application).exists(), ORDER_EXISTS)
     unknown = set(prohibitions) - set(PROHIBITION_FIELDS)
@@ -391,13 +484,15 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
     values = {field: prohibitions.get(field, getattr(dvpn, field)) for field in PROHIBITION_FIELDS}
     if _premises_sought(values):
         require(dvpn.shares_premises, PREMISES_WITHOUT_SHARING, "premises_no_enter")
-    made_on = rules.local_date(hearing.held_at)
+    made_at = application.decided_at or hearing.held_at
+    made_on = rules.local_date(made_at)
     last_day, expires_at = _order_dates(made_on, days)
     order = DVPO(
         case=case,
         application=application,
         hearing=hearing,
         made_on=made_on,
+        made_at=made_at,
         days=days,
         last_day=last_day,
         expires_at=expires_at,
@@ -411,14 +506,18 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
         f"{days} days from {_day(made_on)}: last day {_day(last_day)}, "
         f"ends {_when(expires_at)}. {_prohibitions_summary(order)}."
         + (f" {hearing.reasons}" if hearing.reasons else ""),
-        at=hearing.held_at,
+        at=made_at,
     )
-    task_open(
+    pnc_task(
         case,
         Task.Kind.PNC_ENTRY,
         actor,
-        f"DVPO made {_day(made_on)}, in force until {_when(expires_at)} (replaces the DVPN).",
+        f"DVPO made {_when(made_at)}, in force until {_when(expires_at)} "
+        f"(replaces DVPN v{dvpn.version}).",
     )
+    from referrals.services import followups_for_case_schedule  # after an order, follow-ups
+
+    followups_for_case_schedule(case=case, actor=actor)
     return order
 
 
@@ -448,7 +547,7 @@ def order_vary(
     """The court varies the order: its prohibitions and/or its length (still 14 to 28
     days beginning with the day it was made)."""
     order = _lock_order(order)
-    require(can_record_court_work(actor, order.case), NOT_ALLOWED)
+    require(can_record_court_outcome(actor, order.case), NOT_ALLOWED_OUTCOME)
     check_version(order, expected_version)
     now = timezone.now()
     _require_live(order, now)
@@ -484,6 +583,14 @@ def order_vary(
         f"{reason.strip()} Now {order.days} days, last day {_day(order.last_day)}; "
         f"{_prohibitions_summary(order)}.",
     )
+    pnc_task(
+        order.case,
+        Task.Kind.PNC_UPDATE,
+        actor,
+        f"DVPO made {_day(order.made_on)} varied {_day(varied_on)}: now {order.days} days, "
+        f"last day {_day(order.last_day)}, in force until {_when(order.expires_at)}; "
+        f"{_prohibitions_summary(order)}.",
+    )
     return order
 
 
@@ -498,13 +605,13 @@ def order_discharge(
 ) -> DVPO:
     """The court discharges the order; it ends then and must come off the PNC."""
     order = _lock_order(order)
-    require(can_record_court_work(actor, order.case), NOT_ALLOWED)
+    require(can_record_court_outcome(actor, order.case), NOT_ALLOWED_OUTCOME)
     check_version(order, expected_version)
     now = timezone.now()
     discharged_at = discharged_at or now
     require(discharged_at <= now, DISCHARGE_IN_FUTURE, "discharged_at")
     require(
-        discharged_at >= rules.order_starts_at(order.made_on),
+        discharged_at >= order.starts_at,
         DISCHARGE_BEFORE_MADE,
         "discharged_at",
     )
@@ -521,7 +628,7 @@ def order_discharge(
     event_record(
         order.case, CaseEvent.Kind.DVPO_DISCHARGED, actor, reason.strip(), at=discharged_at
     )
-    task_open(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO discharged {_when(discharged_at)}.")
+    pnc_task(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO discharged {_when(discharged_at)}.")
     return order
 
 
@@ -545,7 +652,7 @@ def orders_expire(*, now: datetime, actor=None) -> int:
             f"Last day was {_day(order.last_day)}.",
             at=order.expires_at,
         )
-        task_open(
+        pnc_task(
             order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO expired {_when(order.expires_at)}."
         )
         changed += 1
@@ -573,22 +680,31 @@ def dvpn_lapse_due(now: datetime) -> QuerySet[DVPN]:
 
 @transaction.atomic
 def dvpns_lapse(*, now: datetime, actor=None) -> int:
-    """Mark lapsed every DVPN due, with a PNC-removal task. Idempotent: returns how many
-    changed (0 the second time)."""
+    """Mark lapsed every DVPN due, and its application (no longer listed), with a
+    PNC-removal task for that DVPN. Idempotent: returns how many changed (0 the second time)."""
     changed = 0
     due = dvpn_lapse_due(now).select_for_update(of=("self",), skip_locked=True)
     for dvpn in due.select_related("case"):
         dvpn_move(dvpn, "lapse")
         save_as(dvpn, actor, update_fields=["status"])
+        application = (
+            DVPOApplication.objects.select_for_update(of=("self",))
+            .filter(dvpn=dvpn, status__in=(rules.LISTED, rules.ADJOURNED))
+            .first()
+        )
+        if application is not None:
+            application.status = rules.APPLICATION_LAPSED
+            save_as(application, actor, update_fields=["status"])
         summary = f"No hearing had started by {_when(dvpn.hearing_deadline)}."
         event_record(
             dvpn.case, CaseEvent.Kind.DVPN_LAPSED, actor, summary, at=dvpn.hearing_deadline
         )
-        task_open(
+        pnc_task(
             dvpn.case,
             Task.Kind.PNC_REMOVAL,
             actor,
             f"DVPN v{dvpn.version} lapsed: it can no longer be enforced.",
+            dvpn=dvpn,
         )
         changed += 1
     return changed
@@ -618,12 +734,13 @@ def dvpn_ends_at(dvpn: DVPN) -> datetime | None:
         hearing_deadline=dvpn.hearing_deadline,
         first_held_at=first.held_at if first else None,
         decided_at=application.decided_at if application else None,
+        now=timezone.now(),
     )
 
 
 def _breach_window(breach: Breach) -> tuple[datetime, datetime | None]:
     if breach.order_id:
-        return rules.order_starts_at(breach.order.made_on), breach.order.ends_at
+        return breach.order.starts_at, breach.order.ends_at
     return breach.dvpn.served_at, dvpn_ends_at(breach.dvpn)
 
 
@@ -701,6 +818,24 @@ def breach_record(
     )
     if arrested_at is not None:
         _refuse_if(rules.arrest_problem(arrested_at=arrested_at, occurred_at=occurred_at, now=now))
+    same = (
+        Breach.objects.filter(
+            case=case,
+            dvpn=breach.dvpn,
+            order=breach.order,
+            occurred_at=occurred_at,
+            prohibition=prohibition,
+            recorded_at__gte=now - DUPLICATE_WINDOW,
+        )
+        .order_by("-recorded_at")
+        .first()
+    )
+    if same is not None:
+        raise ActionRefused(
+            DUPLICATE_BREACH.format(
+                at=_when(same.recorded_at), what="DVPO" if breach.is_order else "DVPN"
+            )
+        )
     breach.production_deadline = _production_deadline(breach)
     save_as(breach, actor)
     what = "DVPO" if breach.is_order else f"DVPN v{breach.dvpn.version}"
@@ -830,8 +965,10 @@ def court_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
     out again): the listed-late flag of undecided applications and the production deadline
     of breaches not yet dealt with. Returns how many rows changed."""
     changed = 0
-    undecided = DVPOApplication.objects.select_for_update(of=("self",)).filter(
-        decided_at__isnull=True
+    undecided = (
+        DVPOApplication.objects.select_for_update(of=("self",))
+        .filter(decided_at__isnull=True, hearings__isnull=True)  # once heard, it stays as it was
+        .exclude(status=rules.APPLICATION_LAPSED)
     )
     for application in undecided.select_related("dvpn"):
         late = rules.listed_late(application.listed_for, application.dvpn.hearing_deadline)
@@ -843,16 +980,34 @@ def court_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
         arrested_at__isnull=False, outcome=Breach.Outcome.PENDING
     )
     for breach in pending.select_related("case", "order", "dvpn"):
-        deadline = _production_deadline(breach, calendar)
-        if deadline == breach.production_deadline:
-            continue
-        before, breach.production_deadline = breach.production_deadline, deadline
-        save_as(breach, actor, update_fields=["production_deadline"])
-        event_record(
-            breach.case,
-            CaseEvent.Kind.DEADLINE_RECOMPUTED,
-            actor,
-            f"Production deadline for the breach moved from {_when(before)} to {_when(deadline)}.",
-        )
-        changed += 1
+        changed += _production_deadline_move(breach, actor, calendar)
     return changed
+
+
+def _production_deadline_move(breach: Breach, actor, calendar, why: str = "") -> bool:
+    deadline = _production_deadline(breach, calendar)
+    if deadline == breach.production_deadline:
+        return False
+    before, breach.production_deadline = breach.production_deadline, deadline
+    save_as(breach, actor, update_fields=["production_deadline"])
+    event_record(
+        breach.case,
+        CaseEvent.Kind.DEADLINE_RECOMPUTED,
+        actor,
+        f"Production deadline for the breach moved from {_when(before)} to {_when(deadline)}"
+        + (f": {why}." if why else "."),
+    )
+    return True
+
+
+def _production_deadlines_follow(dvpn: DVPN, actor) -> int:
+    """The DVPO hearing moved: P arrested for breaching this DVPN (and not yet dealt with)
+    must be before the court by the new hearing if it is sooner than 24 counted hours."""
+    pending = Breach.objects.select_for_update(of=("self",)).filter(
+        dvpn=dvpn, arrested_at__isnull=False, outcome=Breach.Outcome.PENDING
+    )
+    calendar = current_calendar()
+    return sum(
+        _production_deadline_move(breach, actor, calendar, "the DVPO hearing was moved")
+        for breach in pending.select_related("case", "dvpn")
+    )

@@ -15,8 +15,10 @@ def navigation(request):
         return {}
     from cases.permissions import can_authorise
     from courts.selectors import can_see_hearing_list
+    from dvpo.reminders import unread_count
 
     return {
         "nav_hearings": can_see_hearing_list(user),
         "nav_authorisations": can_authorise(user),
+        "unread_notifications": unread_count(user),  # one indexed count
     }

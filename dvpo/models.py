@@ -176,3 +176,32 @@ class CalendarDay(models.Model):
             raise ValidationError(
                 {"date": f"{published.reason} is named in the statute and is never counted."}
             )
+
+
+class ReminderDelivery(models.Model):
+    """One reminder step delivered to one person: the record that makes the scan idempotent.
+
+    Written in the same transaction as the in-app alert and before the e-mail goes (after
+    commit), under a unique constraint, so a retried or doubled scan cannot send twice.
+    """
+
+    kind = models.CharField(max_length=30)
+    subject_id = models.BigIntegerField(help_text="The id of the due row (DVPN, breach, ...).")
+    step = models.IntegerField(help_text="Minutes before the deadline (negative: after it).")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField()
+    due_at = models.DateTimeField(help_text="The step's moment.")
+    delivered_at = models.DateTimeField()
+    late = models.BooleanField(default=False, help_text="Sent well after its moment.")
+
+    class Meta:
+        verbose_name_plural = "reminder deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "step", "recipient"], name="one_reminder_per_step"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.subject_id} step {self.step} to {self.recipient_id}"

@@ -208,7 +208,35 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dvpo.tasks.heartbeat", "schedule": 60.0},
     "court-lapse-and-expire": {"task": "courts.tasks.lapse_and_expire", "schedule": 60.0},
+    "reminders-scan": {"task": "dvpo.tasks.reminders_scan", "schedule": 60.0},
 }
+
+# --- Reminders (dvpo/reminders.py) ------------------------------------------
+# Per due-item kind: (hours before the deadline, who is told). 0 is the deadline itself
+# (overdue); a negative number is that many hours after it. Audiences: owner,
+# bcu_dvpo_officers, bcu_supervisors, authorising_officers, service_caseworkers,
+# service_managers. Hearing and production steps are counted hours (Sundays and bank
+# holidays are not counted, as for the deadline itself); the others are clock hours.
+_OWNER = ("owner",)
+_OWNER_DVPO = ("owner", "bcu_dvpo_officers")
+_ESCALATED = ("owner", "bcu_dvpo_officers", "bcu_supervisors")
+REMINDER_STEPS = {
+    "hearing": [(24, _OWNER), (12, _OWNER_DVPO), (4, _ESCALATED), (1, _ESCALATED), (0, _ESCALATED)],
+    "production": [(12, _OWNER_DVPO), (4, _ESCALATED), (1, _ESCALATED), (0, _ESCALATED)],
+    "referral_due": [(24, _OWNER), (4, _OWNER), (0, ("owner", "bcu_supervisors"))],
+    "order_expiry": [(48, _OWNER), (24, _OWNER_DVPO)],
+    "followup": [(0, ("service_caseworkers",)), (-24, ("service_caseworkers", "service_managers"))],
+    "dvpn_authorisation": [
+        (-1, ("authorising_officers",)),
+        (-4, ("authorising_officers", "bcu_supervisors")),
+    ],
+    "dash_review": [(-24, ("bcu_supervisors",))],
+    "pnc_removal": [(0, _OWNER), (-24, ("owner", "bcu_supervisors"))],
+}
+# Once a row's last step passed longer ago than this, the scan leaves it alone.
+REMINDER_CATCH_UP_HOURS = env_int("REMINDER_CATCH_UP_HOURS", 24, minimum=1)
+# A reminder sent more than this many minutes after its moment is marked late.
+REMINDER_LATE_AFTER_MINUTES = env_int("REMINDER_LATE_AFTER_MINUTES", 2, minimum=1)
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {

@@ -13,7 +13,11 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/<int:alert_id>/read/", views.notification_read, name="notification_read"),
     path("", include("cases.urls")),
     path("", include("courts.urls")),
+    path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

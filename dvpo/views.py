@@ -1,5 +1,11 @@
+import re
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from dvpo.roles import Role
 
@@ -61,3 +67,47 @@ def home(request):
             "role_labels": sorted(r.label for r in user.roles),
         },
     )
+
+
+@login_required
+@require_GET
+def notifications(request):
+    """The signed-in person's alerts and reminders, newest first; only their own."""
+    from cases.views.common import paginate
+    from dvpo.reminders import link_for, notifications_for
+
+    page = paginate(request, notifications_for(request.user))
+    user = request.user
+    police = bool(user.organisation_id and user.organisation.is_police)
+    for alert in page:
+        alert.link = (
+            link_for(user, alert.case_id, alert.referral_id) if police or alert.referral_id else ""
+        )
+    return render(request, "notifications.html", {"page": page})
+
+
+@login_required
+def notification_read(request, alert_id):
+    """Mark one of the person's own notifications read (anyone else's: 404, before 405)."""
+    from referrals.models import Alert
+    from referrals.services import alert_read
+
+    alert = get_object_or_404(Alert, pk=alert_id, recipient=request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    alert_read(actor=request.user, alert=alert)
+    messages.success(request, "Notification marked as read")
+    page = request.POST.get("page", "")
+    url = reverse("notifications")
+    return redirect(f"{url}?page={page}" if re.fullmatch(r"[0-9]{1,6}", page) else url)
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    from dvpo.reminders import notifications_mark_all_read
+
+    changed = notifications_mark_all_read(actor=request.user)
+    if changed:
+        messages.success(request, "All notifications marked as read")
+    return redirect("notifications")

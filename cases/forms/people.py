@@ -13,6 +13,7 @@ DOB_IN_FUTURE = "Date of birth must be in the past"
 DOB_TOO_OLD = "Date of birth must be after 1900"
 # Roles whose date of birth must be known when they are added.
 DOB_REQUIRED_FOR = {Party.Role.VICTIM, Party.Role.PERPETRATOR}
+EMAIL_NEEDED = "Enter the safe e-mail address, or untick that e-mails are safe"
 
 
 class PartyForm(forms.Form):
@@ -144,6 +145,11 @@ class SafeContactForm(forms.ModelForm):
             "voicemail_ok",
             "text_ok",
             "identify_ok",
+            "email_ok",
+            "email",
+            "letter_ok",
+            "visit_ok",
+            "permissions_confirmed",
             "safe_times",
             "language",
             "interpreter_needed",
@@ -156,6 +162,11 @@ class SafeContactForm(forms.ModelForm):
             "voicemail_ok": "It is safe to leave a voicemail",
             "text_ok": "It is safe to send a text message",
             "identify_ok": "Callers may say who they are",
+            "email_ok": "It is safe to send an e-mail",
+            "email": "Safe e-mail address",
+            "letter_ok": "It is safe to send a letter to their address",
+            "visit_ok": "It is safe to visit them",
+            "permissions_confirmed": "I have confirmed these with the victim",
             "safe_times": "Safe times to call",
             "language": "Preferred language",
             "interpreter_needed": "An interpreter is needed",
@@ -166,9 +177,18 @@ class SafeContactForm(forms.ModelForm):
             "contact_through": "For example through a friend, a support worker or at work. "
             "Only when there is no safe number.",
             "safe_times": "For example weekdays 9am to 3pm while P is at work.",
+            "email": "Only an address P cannot read. Needed if e-mails are safe.",
+            "permissions_confirmed": "The boxes above start as no. Tick this once the victim "
+            "has told you which are safe: a referral cannot be sent without it.",
             "accessibility_needs": "For example hearing loss, or needs letters in large print.",
         }
         widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email_ok") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", EMAIL_NEEDED)
+        return data
 
     def service_kwargs(self) -> dict:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}

@@ -42,6 +42,16 @@ HELD_TIME = {
     "invalid": "Enter the time the hearing started as hours and minutes on the 24-hour clock, "
     "for example 10:00",
 }
+DECIDED_DATE = {
+    "required": "Enter the date the court decided, for example 9 3 2026",
+    "incomplete": "The date the court decided must include a day, month and year",
+    "invalid": "The date the court decided must be a real date, for example 9 3 2026",
+}
+DECIDED_TIME = {
+    "required": "Enter the time the court decided, for example 11:15",
+    "invalid": "Enter the time the court decided as hours and minutes on the 24-hour clock, "
+    "for example 11:15",
+}
 ADJOURNED_DATE = {
     "required": "Enter the date the hearing was adjourned to, for example 10 3 2026",
     "incomplete": "The date the hearing was adjourned to must include a day, month and year",
@@ -311,6 +321,21 @@ class HearingForm(InstantMixin, PremisesMixin, VersionForm):
         "the deadline (s.27(3)).",
         error_messages=HELD_TIME,
     )
+    decided_at = DateField(
+        label="Date the court decided",
+        help_text="For example, 9 3 2026. Leave as the start of the hearing if the court decided "
+        "then.",
+        name="date the court decided",
+        required=False,
+        error_messages=DECIDED_DATE,
+    )
+    decided_time = TimeField(
+        label="Time the court decided",
+        help_text="UK time on the 24-hour clock. The DVPN ends, and an order is in force, from "
+        "this moment. Not needed for an adjournment.",
+        required=False,
+        error_messages=DECIDED_TIME,
+    )
     p_attended = forms.BooleanField(label="P attended", required=False)
     victim_attended = forms.BooleanField(label="The victim attended", required=False)
     contested = forms.BooleanField(label="P contested the application", required=False)
@@ -364,6 +389,18 @@ class HearingForm(InstantMixin, PremisesMixin, VersionForm):
             # Another outcome's answers are ignored, including any mistakes in them.
             for name in ("adjourned_to", "adjourned_time"):
                 self.errors.pop(name, None)
+        data["decided"] = None
+        if outcome == rules.ADJOURNED:
+            for name in ("decided_at", "decided_time"):
+                self.errors.pop(name, None)
+        elif outcome:
+            day, moment = data.get("decided_at"), data.get("decided_time")
+            if day is not None and moment is None and "decided_time" not in self.errors:
+                self.add_error("decided_time", DECIDED_TIME["required"])
+            elif day is None and moment is not None and "decided_at" not in self.errors:
+                self.add_error("decided_at", DECIDED_DATE["required"])
+            else:
+                data["decided"] = self.instant("decided_at", "decided_time")
         if outcome == rules.GRANTED:
             if data.get("order_days") is None and "order_days" not in self.errors:
                 self.add_error("order_days", ORDER_DAYS_NEEDED)
@@ -385,6 +422,8 @@ class HearingForm(InstantMixin, PremisesMixin, VersionForm):
             "presented_by": data["presented_by"],
             "reasons": data["reasons"].strip(),
         }
+        if outcome != rules.ADJOURNED and data.get("decided") is not None:
+            kwargs["decided_at"] = data["decided"]
         if outcome == rules.ADJOURNED:
             kwargs["adjournment_reason"] = data["adjournment_reason"].strip()
             kwargs["adjourned_to"] = data["adjourned"]

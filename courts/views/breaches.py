@@ -15,6 +15,7 @@ from courts.forms import breaches as forms
 from courts.models import Breach
 from courts.services import PROHIBITION_NEEDS
 from dvpo.deadlines import format_instant
+from dvpo.forms import time_as_typed
 
 RECORDED = "Breach recorded"
 ARREST_RECORDED = "Arrest recorded"
@@ -190,7 +191,8 @@ def breach_arrest(request, case_id, breach_id):
         initial = {"expected_version": breach.lock_version, "arrested_at": timezone.localdate()}
         if breach.arrested_at:
             local = timezone.localtime(breach.arrested_at)
-            initial.update(arrested_at=local.date(), arrested_time=f"{local:%H:%M}")
+            # As typed: '01:30 GMT' when the clocks repeated that time, so saving keeps it.
+            initial.update(arrested_at=local.date(), arrested_time=time_as_typed(local))
         form = forms.ArrestForm(initial=initial)
     return render(
         request, "courts/breaches/arrest.html", {"case": case, "breach": breach, "form": form}

@@ -54,6 +54,14 @@ def _court_case(request, case_id):
     return case
 
 
+def _outcome_case(request, case_id):
+    """As _court_case, for hearing outcomes and changes to an order: court coordinators only."""
+    case = access_case(request.user, case_id)
+    if not services.can_record_court_outcome(request.user, case):
+        raise PermissionDenied
+    return case
+
+
 def _application(case, application_id) -> DVPOApplication:
     application = get_object_or_404(
         DVPOApplication.objects.select_related("dvpn", "court", "presenting_officer"),
@@ -183,7 +191,7 @@ def application_edit(request, case_id, application_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_outcome(request, case_id, application_id):
-    case = _court_case(request, case_id)
+    case = _outcome_case(request, case_id)
     application = _application(case, application_id)
     dvpn = application.dvpn
     options = {
@@ -214,6 +222,8 @@ def hearing_outcome(request, case_id, application_id):
                 "expected_version": application.lock_version,
                 "held_at": listed.date(),
                 "held_time": time_as_typed(application.listed_for),
+                "decided_at": listed.date(),
+                "decided_time": time_as_typed(application.listed_for),
                 "presented_by": application.presenting_officer_id,
                 **forms.PremisesMixin.premises_initial(dvpn),
             },
@@ -228,6 +238,7 @@ def hearing_outcome(request, case_id, application_id):
             "application": application,
             "form": form,
             "decided": application.decided,
+            "lapsed": application.status == rules.APPLICATION_LAPSED,
         },
     )
 
@@ -238,7 +249,7 @@ def hearing_outcome(request, case_id, application_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_vary(request, case_id, order_id):
-    case = _court_case(request, case_id)
+    case = _outcome_case(request, case_id)
     order = _order(case, order_id)
     shares = order.application.dvpn.shares_premises
     if request.method == "POST":
@@ -265,7 +276,7 @@ def order_vary(request, case_id, order_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_discharge(request, case_id, order_id):
-    case = _court_case(request, case_id)
+    case = _outcome_case(request, case_id)
     order = _order(case, order_id)
     if request.method == "POST":
         form = forms.DischargeForm(request.POST)

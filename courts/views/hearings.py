@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Party
 from cases.views.common import paginate
@@ -87,24 +87,32 @@ def hearing_list(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def calendar_subscribe(request):
+    """The secret address of the user's calendar. Only its hash is kept, so the address is
+    shown once: when it is first made (on the first visit) and each time it is reset (POST,
+    which stops the old address working)."""
     user = request.user
     if not (user.organisation_id and user.organisation.is_police):
         raise PermissionDenied
-    token = selectors.calendar_token(user)
-    feed_url = request.build_absolute_uri(reverse("hearing_calendar_feed", args=[token]))
-    return render(
-        request,
-        "courts/hearings/calendar_subscribe.html",
-        {
-            "feed_url": feed_url,
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
-            "upcoming": list(
-                selectors.hearings_for_officer(user).filter(listed_for__gte=timezone.now())[:10]
-            ),
-        },
-    )
+    feed = selectors.calendar_feed_of(user)
+    token = None
+    if request.method == "POST" or feed is None:
+        token = selectors.calendar_token_new(user)
+        feed = selectors.calendar_feed_of(user)
+    context = {
+        "feed": feed,
+        "reset": request.method == "POST",
+        "upcoming": list(
+            selectors.hearings_for_officer(user).filter(listed_for__gte=timezone.now())[:10]
+        ),
+    }
+    if token is not None:
+        feed_url = request.build_absolute_uri(reverse("hearing_calendar_feed", args=[token]))
+        context.update(feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1])
+    response = render(request, "courts/hearings/calendar_subscribe.html", context)
+    response["Cache-Control"] = "private, no-store"  # the address is a secret
+    return response
 
 
 def ics_escape(text: str) -> str:

@@ -3,7 +3,8 @@
     {% load deadline_tags %}{% deadline dvpn.hearing_deadline rule="hearing" start=dvpn.served_at %}
 
 renders the instant, the time left or overdue, and (in a details element that
-works without JavaScript) the rule and the disregarded days it skipped.
+works without JavaScript) the rule and the disregarded days it skipped. A page showing
+many deadlines passes `calendar=` (loaded once) so that each does not query it again.
 """
 
 from django import template
@@ -27,13 +28,13 @@ RULES = {
 
 
 @register.inclusion_tag("includes/deadline.html")
-def deadline(value, rule="", start=None):
+def deadline(value, rule="", start=None, calendar=None):
     if not value:  # None, or a missing variable rendered as ""
         return {"value": None}
     now = timezone.now()
     skipped = []
     if start and rule in ("hearing", "production"):
-        skipped = deadlines.skipped_days(start, value, calendar=current_calendar())
+        skipped = deadlines.skipped_days(start, value, calendar=calendar or current_calendar())
     return {
         "value": value,
         "text": deadlines.format_deadline(value, now),

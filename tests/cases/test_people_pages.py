@@ -313,6 +313,49 @@ def test_safe_contact_needs_a_number_or_another_way(client, officer, case, victi
     assert not SafeContact.objects.exists()
 
 
+def test_safe_contact_records_the_other_ways_and_the_confirmation(client, officer, case, victim):
+    client.force_login(officer)
+    page = text(client.get(contact_url(case, victim)))
+    for name in ("email_ok", "email", "letter_ok", "visit_ok", "permissions_confirmed"):
+        assert f'name="{name}"' in page
+    assert "I have confirmed these with the victim" in page
+    response = client.post(
+        contact_url(case, victim),
+        {
+            "expected_version": "0",
+            "safe_phone": "07700 900123",
+            "email_ok": "on",
+            "email": "safe@example.org",
+            "letter_ok": "on",
+            "permissions_confirmed": "on",
+            "safe_times": "Weekdays 9 to 3",
+        },
+    )
+    assert response.status_code == 302
+    contact = SafeContact.objects.get(party=victim)
+    assert (contact.email_ok, contact.email, contact.letter_ok) == (True, "safe@example.org", True)
+    assert contact.permissions_confirmed and not contact.visit_ok and not contact.voicemail_ok
+
+
+def test_safe_email_needs_an_address(client, officer, case, victim):
+    from cases.forms.people import EMAIL_NEEDED
+
+    client.force_login(officer)
+    for data, message in (
+        ({"email_ok": "on"}, EMAIL_NEEDED),
+        ({"email_ok": "on", "email": "not an address"}, "Enter a valid email address."),
+    ):
+        response = client.post(
+            contact_url(case, victim),
+            {"expected_version": "0", "safe_phone": "07700 900123", **data},
+        )
+        assert response.status_code == 200
+        page = text(response)
+        assert "<title>Error: " in page and message in page
+        assert 'href="#id_email"' in page
+    assert not SafeContact.objects.exists()
+
+
 def test_safe_contact_edit_shows_the_saved_details(client, officer, case, victim):
     services.safe_contact_save(
         actor=officer, party=victim, expected_version=None, safe_phone="07700 900999"

@@ -265,7 +265,10 @@ def assert_refused(response, message):
     assert "<title>Error: " in body
 
 
-BEFORE_ORDER = "The breach cannot be before the DVPO was made (Sat 7 Mar 2026)."
+BEFORE_ORDER = (
+    "The breach must be after the DVPO was made (Sat 7 Mar 2026, 10:00). Until then the DVPN "
+    "was in force: record it as a breach of the DVPN."
+)
 AFTER_ORDER = "The breach cannot be after the DVPO ended (Sat 4 Apr 2026, 00:00)."
 BEFORE_SERVICE = "The breach cannot be before the DVPN was served (Fri 6 Mar 2026, 09:00)."
 AFTER_DVPN = "The breach cannot be after the DVPN ended (Sat 7 Mar 2026, 10:00)."
@@ -274,6 +277,7 @@ NEW_REFUSALS = [
     # (what, day, month, time, arrest, message); the clock at Fri 10 Apr 13:00 BST
     ("order", 10, 4, "13:01", None, rules.BREACH_IN_FUTURE),
     ("order", 6, 3, "23:00", None, BEFORE_ORDER),
+    ("order", 7, 3, "10:00", None, BEFORE_ORDER),  # at the decision the DVPN still ran
     ("order", 4, 4, "00:30", None, AFTER_ORDER),
     ("dvpn", 6, 3, "08:00", None, BEFORE_SERVICE),
     ("dvpn", 7, 3, "10:30", None, AFTER_DVPN),
@@ -296,7 +300,9 @@ def test_new_breach_refusals(
     assert CaseEvent.objects.count() == events
 
 
-def test_a_prohibition_the_order_does_not_have(client, march_6, served_dvpn, court, officer):
+def test_a_prohibition_the_order_does_not_have(
+    client, march_6, served_dvpn, court, officer, court_coordinator
+):
     """The DVPN had a premises provision the order has not: both are offered, the service
     refuses the one the order lacks."""
     DVPN.objects.filter(pk=served_dvpn.pk).update(shares_premises=True, premises_no_enter=True)
@@ -305,7 +311,7 @@ def test_a_prohibition_the_order_does_not_have(client, march_6, served_dvpn, cou
     )
     march_6.move_to(when("2026-03-07T12:00:00+00:00"))
     hearing = services.hearing_record(
-        actor=officer,
+        actor=court_coordinator,
         application=application,
         held_at=when("2026-03-07T10:00:00+00:00"),
         outcome="granted",
@@ -502,3 +508,51 @@ def test_anonymous_is_sent_to_sign_in(client, order_breach, method, name):
     response = request_page(client, method, name, order_breach)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+# --- Review fixes: double submission, the arrest time as typed ----------------------------
+
+
+def test_the_breach_form_guards_against_a_double_click(client, march_6, served_dvpn, officer):
+    march_6.move_to(when("2026-03-07T12:00:00+00:00"))
+    client.force_login(officer)
+    body = text(client.get(new_url(served_dvpn.case)))
+    assert 'data-prevent-double-click="true">Record the breach</button>' in body
+    data = breach_data(key(served_dvpn), 7, 3, "11:00")
+    assert client.post(new_url(served_dvpn.case), data).status_code == 302
+    events = CaseEvent.objects.count()
+    response = client.post(new_url(served_dvpn.case), data)  # the second click
+    assert response.status_code == 200
+    assert "This breach has already been recorded (at Sat 7 Mar 2026, 12:00)" in text(response)
+    assert Breach.objects.count() == 1 and CaseEvent.objects.count() == events
+
+
+def test_the_arrest_form_keeps_a_repeated_time_as_typed(client, march_6, served_dvpn, officer):
+    """01:30 happened twice on Sun 25 Oct 2026: the form must say which, so that saving it
+    unchanged keeps the arrest where it was."""
+    arrested = when("2026-10-25T01:30:00+00:00")  # 01:30 GMT, the second one
+    breach = Breach.objects.create(
+        case=served_dvpn.case,
+        dvpn=served_dvpn,
+        occurred_at=when("2026-03-07T20:00:00+00:00"),
+        prohibition=Breach.Prohibition.MOLESTATION,
+        reported_by=Breach.ReportedBy.POLICE,
+        arrested_at=arrested,
+        recorded_by=officer,
+        recorded_at=when("2026-03-07T21:00:00+00:00"),
+    )
+    march_6.move_to(when("2026-10-26T12:00:00+00:00"))
+    client.force_login(officer)
+    body = text(client.get(page("breach_arrest", breach)))
+    assert 'value="01:30 GMT"' in body
+    response = client.post(
+        page("breach_arrest", breach),
+        {
+            "expected_version": breach.lock_version,
+            **date_parts("arrested_at", 25, 10),
+            "arrested_time": "01:30 GMT",
+        },
+    )
+    assert response.status_code == 302
+    breach.refresh_from_db()
+    assert breach.arrested_at == arrested

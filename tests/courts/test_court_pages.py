@@ -166,8 +166,10 @@ def test_a_superintendent_sees_the_court_part_but_no_buttons(client, superintend
     assert client.get(url_for("court_pack_pdf", order)).status_code == 200
 
 
-def test_a_wrong_application_or_order_id_is_404(client, officer, order, application):
-    client.force_login(officer)
+def test_a_wrong_application_or_order_id_is_404(
+    client, officer, court_coordinator, order, application
+):
+    client.force_login(court_coordinator)
     case = order.case
     assert client.get(reverse("court_application_edit", args=[case.pk, 9999])).status_code == 404
     assert client.get(reverse("order_vary", args=[case.pk, 9999])).status_code == 404
@@ -191,7 +193,7 @@ def test_a_served_dvpn_offers_listing_the_hearing(client, officer, court_coordin
         assert "FP" in part and "FQ" in part  # authorised, served
 
 
-def test_the_listed_application_on_the_case_page(client, officer, application):
+def test_the_listed_application_on_the_case_page(client, officer, court_coordinator, application):
     client.force_login(officer)
     part = court_part(case_page(client, application.case))
     assert "Testtown Magistrates' Court" in part
@@ -199,11 +201,17 @@ def test_the_listed_application_on_the_case_page(client, officer, application):
     assert "Listed after the hearing deadline" not in part
     assert "Uncontested" in part and "Not paid" in part
     assert "Missing" in part and "The officer's statement" in part
+    # Officers list and change the application; the court coordinator records the outcome.
+    assert app_url("court_application_edit", application) in part
+    assert "Record the hearing outcome" not in part
+    assert app_url("hearing_outcome", application) not in part
+    assert "Download the court pack (PDF)" in part
+    assert "List the DVPO hearing" not in part
+    client.force_login(court_coordinator)
+    part = court_part(case_page(client, application.case))
     assert "Record the hearing outcome" in part
     assert app_url("hearing_outcome", application) in part
     assert app_url("court_application_edit", application) in part
-    assert "Download the court pack (PDF)" in part
-    assert "List the DVPO hearing" not in part
 
 
 def test_complete_paperwork_says_so(client, officer, application):
@@ -218,8 +226,11 @@ def test_complete_paperwork_says_so(client, officer, application):
     assert "Complete" in part and "Missing" not in part
 
 
-def test_granted_shows_the_order(client, officer, order):
+def test_granted_shows_the_order(client, officer, court_coordinator, order):
     client.force_login(officer)
+    part = court_part(case_page(client, order.case))
+    assert "In force" in part and order_url("order_vary", order) not in part
+    client.force_login(court_coordinator)
     part = court_part(case_page(client, order.case))
     assert "Granted: DVPO made" in part
     assert "P: yes; victim: no" in part
@@ -242,10 +253,10 @@ def test_an_order_past_its_end_shows_expired(client, officer, order, march_6):
 
 @pytest.mark.parametrize("result", ["refused", "withdrawn"])
 def test_refused_and_withdrawn_on_the_case_page(
-    client, officer, application, saturday_noon, result
+    client, officer, court_coordinator, application, saturday_noon, result
 ):
     services.hearing_record(
-        actor=officer,
+        actor=court_coordinator,
         application=application,
         held_at=when("2026-03-07T10:00:00+00:00"),
         outcome=result,
@@ -260,9 +271,9 @@ def test_refused_and_withdrawn_on_the_case_page(
     assert "Vary" not in part
 
 
-def test_adjourned_on_the_case_page(client, officer, application, saturday_noon):
+def test_adjourned_on_the_case_page(client, officer, court_coordinator, application, saturday_noon):
     services.hearing_record(
-        actor=officer,
+        actor=court_coordinator,
         application=application,
         held_at=when("2026-03-07T10:00:00+00:00"),
         outcome="adjourned",
@@ -270,7 +281,7 @@ def test_adjourned_on_the_case_page(client, officer, application, saturday_noon)
         adjournment_reason="P asked for time to get a solicitor.",
         adjourned_to=when("2026-03-10T10:00:00+00:00"),
     )
-    client.force_login(officer)
+    client.force_login(court_coordinator)
     part = court_part(case_page(client, application.case))
     assert "Adjourned to" in part and "Tue 10 Mar 2026, 10:00" in part
     assert "P asked for time to get a solicitor." in part
@@ -489,8 +500,8 @@ def test_a_decided_application_cannot_be_changed(client, officer, order):
 # --- The hearing's outcome ----------------------------------------------------------
 
 
-def test_the_outcome_page(client, officer, application, saturday_noon):
-    client.force_login(officer)
+def test_the_outcome_page(client, officer, court_coordinator, application, saturday_noon):
+    client.force_login(court_coordinator)
     body = text(client.get(app_url("hearing_outcome", application)))
     assert "Record the hearing outcome" in body
     for value in ("granted", "refused", "adjourned", "withdrawn"):
@@ -526,8 +537,10 @@ def test_recording_a_grant(client, court_coordinator, officer, application, satu
     assert flash(response) == ["DVPO made: last day Fri 3 Apr 2026. Add it to the PNC."]
 
 
-def test_a_grant_needs_14_to_28_days(client, officer, application, saturday_noon):
-    client.force_login(officer)
+def test_a_grant_needs_14_to_28_days(
+    client, officer, court_coordinator, application, saturday_noon
+):
+    client.force_login(court_coordinator)
     url = app_url("hearing_outcome", application)
     assert forms.ORDER_DAYS_NEEDED in text(client.post(url, outcome(application, "granted")))
     assert forms.ORDER_DAYS_RANGE in text(
@@ -536,9 +549,11 @@ def test_a_grant_needs_14_to_28_days(client, officer, application, saturday_noon
     assert not Hearing.objects.exists()
 
 
-def test_another_outcomes_answers_are_ignored(client, officer, application, saturday_noon):
+def test_another_outcomes_answers_are_ignored(
+    client, officer, court_coordinator, application, saturday_noon
+):
     """Without JavaScript every question is sent: only the chosen outcome's count."""
-    client.force_login(officer)
+    client.force_login(court_coordinator)
     response = client.post(
         app_url("hearing_outcome", application),
         outcome(application, "refused", order_days="99", adjourned_to_day="x"),
@@ -549,8 +564,8 @@ def test_another_outcomes_answers_are_ignored(client, officer, application, satu
     assert not DVPO.objects.exists()
 
 
-def test_recording_an_adjournment(client, officer, application, saturday_noon):
-    client.force_login(officer)
+def test_recording_an_adjournment(client, officer, court_coordinator, application, saturday_noon):
+    client.force_login(court_coordinator)
     url = app_url("hearing_outcome", application)
     response = client.post(url, outcome(application, "adjourned"))
     body = text(response)
@@ -580,9 +595,9 @@ def test_recording_an_adjournment(client, officer, application, saturday_noon):
 
 
 def test_an_adjournment_to_before_the_hearing_is_refused(
-    client, officer, application, saturday_noon
+    client, officer, court_coordinator, application, saturday_noon
 ):
-    client.force_login(officer)
+    client.force_login(court_coordinator)
     response = client.post(
         app_url("hearing_outcome", application),
         outcome(
@@ -599,9 +614,11 @@ def test_an_adjournment_to_before_the_hearing_is_refused(
     assert not Hearing.objects.exists()
 
 
-def test_a_hearing_after_the_deadline_is_refused_as_lapsed(client, officer, application, march_6):
+def test_a_hearing_after_the_deadline_is_refused_as_lapsed(
+    client, officer, court_coordinator, application, march_6
+):
     march_6.move_to(when("2026-03-09T12:00:00+00:00"))
-    client.force_login(officer)
+    client.force_login(court_coordinator)
     response = client.post(
         app_url("hearing_outcome", application),
         outcome(application, "granted", held_at_day="9", held_time="10:00", order_days="28"),
@@ -613,8 +630,10 @@ def test_a_hearing_after_the_deadline_is_refused_as_lapsed(client, officer, appl
     assert not Hearing.objects.exists()
 
 
-def test_a_hearing_in_the_future_is_refused(client, officer, application, march_6):
-    client.force_login(officer)  # it is still Fri 6 Mar 09:00
+def test_a_hearing_in_the_future_is_refused(
+    client, officer, court_coordinator, application, march_6
+):
+    client.force_login(court_coordinator)  # it is still Fri 6 Mar 09:00
     response = client.post(
         app_url("hearing_outcome", application), outcome(application, "withdrawn")
     )
@@ -622,31 +641,35 @@ def test_a_hearing_in_the_future_is_refused(client, officer, application, march_
     assert not Hearing.objects.exists()
 
 
-def test_a_stale_outcome_form_conflicts(client, officer, application, saturday_noon):
+def test_a_stale_outcome_form_conflicts(
+    client, officer, court_coordinator, application, saturday_noon
+):
     services.application_update(
         actor=officer,
         application=application,
         expected_version=application.lock_version,
         fee_paid=True,
     )
-    client.force_login(officer)
+    client.force_login(court_coordinator)
     response = client.post(app_url("hearing_outcome", application), outcome(application, "refused"))
     assert EditConflict.MESSAGE in text(response)
     assert not Hearing.objects.exists()
 
 
-def test_a_decided_application_has_no_outcome_form(client, officer, order):
-    client.force_login(officer)
+def test_a_decided_application_has_no_outcome_form(client, officer, court_coordinator, order):
+    client.force_login(court_coordinator)
     body = text(client.get(app_url("hearing_outcome", order.application)))
     assert "This application has already been decided (granted)" in body
     assert 'name="outcome"' not in body
 
 
-def test_premises_provisions_when_they_share(client, officer, shared_dvpn, court, saturday_noon):
+def test_premises_provisions_when_they_share(
+    client, officer, court_coordinator, shared_dvpn, court, saturday_noon
+):
     application = services.application_create(
         actor=officer, dvpn=shared_dvpn, court=court, listed_for=when("2026-03-07T10:00:00+00:00")
     )
-    client.force_login(officer)
+    client.force_login(court_coordinator)
     url = app_url("hearing_outcome", application)
     body = text(client.get(url))
     assert 'name="premises"' in body
@@ -676,8 +699,8 @@ def test_premises_provisions_when_they_share(client, officer, shared_dvpn, court
 # --- Varying and discharging the order ------------------------------------------------
 
 
-def test_varying_the_order(client, officer, order):
-    client.force_login(officer)
+def test_varying_the_order(client, officer, court_coordinator, order):
+    client.force_login(court_coordinator)
     url = order_url("order_vary", order)
     body = text(client.get(url))
     assert "Vary the DVPO" in body and 'value="28"' in body
@@ -704,8 +727,8 @@ def test_varying_the_order(client, officer, order):
     assert "In force (varied)" in part and "Parties reconciled." in part
 
 
-def test_varying_with_a_stale_version_conflicts(client, officer, order):
-    client.force_login(officer)
+def test_varying_with_a_stale_version_conflicts(client, officer, court_coordinator, order):
+    client.force_login(court_coordinator)
     response = client.post(
         order_url("order_vary", order),
         {"expected_version": order.lock_version - 1, "order_days": "14", "reason": "x"},
@@ -714,8 +737,8 @@ def test_varying_with_a_stale_version_conflicts(client, officer, order):
     assert fresh(DVPO, order).days == 28
 
 
-def test_discharging_needs_confirmation(client, officer, order):
-    client.force_login(officer)
+def test_discharging_needs_confirmation(client, officer, court_coordinator, order):
+    client.force_login(court_coordinator)
     url = order_url("order_discharge", order)
     body = text(client.get(url))
     assert "Discharge the DVPO" in body and "cannot be undone" in body
@@ -743,8 +766,8 @@ def test_discharging_needs_confirmation(client, officer, order):
     assert "no longer in force" in text(client.get(url))
 
 
-def test_discharging_in_the_future_is_refused(client, officer, order):
-    client.force_login(officer)
+def test_discharging_in_the_future_is_refused(client, officer, court_coordinator, order):
+    client.force_login(court_coordinator)
     response = client.post(
         order_url("order_discharge", order),
         {
@@ -795,3 +818,191 @@ def test_the_court_pack(client, court_coordinator, application, instrument):
 
 def test_pack_filenames_are_safe():
     assert pack_filename("12/34 AB") == "court-pack-12-34-AB.pdf"
+
+
+# --- Review fixes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        page
+        for page in WORK_PAGES
+        if page[1] in ("hearing_outcome", "order_vary", "order_discharge")
+    ],
+)
+def test_officers_may_not_record_outcomes_or_change_the_order(client, officer, order, method, name):
+    client.force_login(officer)
+    response = call(client, method, url_for(name, order), {"expected_version": 0})
+    assert response.status_code == 403
+    assert fresh(DVPO, order).lock_version == order.lock_version
+
+
+def test_a_new_draft_does_not_hide_the_order_breaches_and_flags(client, officer, order, march_6):
+    from cases import services as case_services
+
+    march_6.move_to(when("2026-03-10T12:00:00+00:00"))
+    services.breach_record(
+        actor=officer,
+        case=order.case,
+        order=order,
+        occurred_at=when("2026-03-10T08:00:00+00:00"),
+        prohibition="molestation",
+        reported_by="victim",
+    )
+    case_services.dvpn_start(actor=officer, case=order.case)  # version 2, a draft
+    client.force_login(officer)
+    part = court_part(case_page(client, order.case))
+    assert "Granted" in part and "Testtown Magistrates' Court" in part  # version 1's
+    assert "DVPO" in part and "In force" in part and "Fri 3 Apr 2026" in part
+    assert "Breach of the DVPO, Tue 10 Mar 2026, 08:00" in part
+    assert ">FS<" in part and ">FU<" in part
+    assert "Record a breach" in part
+    assert "List the DVPO hearing" not in part
+
+
+def test_a_lapsed_application_is_no_longer_listed(
+    client, officer, court_coordinator, application, march_6
+):
+    march_6.move_to(when("2026-03-09T10:00:00+00:00"))
+    services.dvpns_lapse(now=when("2026-03-09T10:00:00+00:00"))
+    client.force_login(court_coordinator)
+    part = court_part(case_page(client, application.case))
+    assert "Lapsed: no hearing by the deadline" in part  # the application's status
+    assert "Record the hearing outcome" not in part
+    assert f'href="{app_url("court_application_edit", application)}"' not in part
+    assert "A hearing started in time: record it" in part  # the way to correct a lapse
+    body = text(client.get(app_url("hearing_outcome", application)))
+    assert "Record the hearing only if it started by then" in body
+    listing_day = text(client.get(reverse("hearing_list") + "?day=2026-03-07"))
+    assert "Lapsed: no hearing by the deadline" in listing_day
+    client.force_login(officer)
+    assert "A hearing started in time" not in court_part(case_page(client, application.case))
+
+
+def test_recording_when_the_court_decided(client, court_coordinator, application, saturday_noon):
+    client.force_login(court_coordinator)
+    url = app_url("hearing_outcome", application)
+    body = text(client.get(url))
+    assert "Time the court decided" in body and 'name="decided_time"' in body
+    assert 'name="decided_time" type="text" value="10:00"' in body or 'value="10:00"' in body
+    response = client.post(
+        url,
+        outcome(
+            application,
+            "granted",
+            order_days="14",
+            decided_at_day="7",
+            decided_at_month="3",
+            decided_at_year="2026",
+            decided_time="",
+        ),
+    )
+    assert "Enter the time the court decided, for example 11:15" in text(response)
+    response = client.post(
+        url,
+        outcome(
+            application,
+            "granted",
+            order_days="14",
+            decided_at_day="7",
+            decided_at_month="3",
+            decided_at_year="2026",
+            decided_time="09:00",
+        ),
+    )
+    assert "The court cannot have decided before the hearing started" in text(response)
+    assert not Hearing.objects.exists()
+    response = client.post(
+        url,
+        outcome(
+            application,
+            "granted",
+            order_days="14",
+            decided_at_day="7",
+            decided_at_month="3",
+            decided_at_year="2026",
+            decided_time="11:45",
+        ),
+    )
+    assert response.status_code == 302
+    order = DVPO.objects.get(application=application)
+    assert order.made_at == when("2026-03-07T11:45:00+00:00")
+    assert fresh(DVPOApplication, application).decided_at == order.made_at
+
+
+def test_an_adjournment_ignores_the_decision_time(
+    client, court_coordinator, application, saturday_noon
+):
+    client.force_login(court_coordinator)
+    response = client.post(
+        app_url("hearing_outcome", application),
+        outcome(
+            application,
+            "adjourned",
+            adjournment_reason="Interpreter needed.",
+            adjourned_to_day="10",
+            adjourned_to_month="3",
+            adjourned_to_year="2026",
+            adjourned_time="14:00",
+            decided_at_day="x",
+            decided_time="nonsense",
+        ),
+    )
+    assert response.status_code == 302
+    assert fresh(DVPOApplication, application).decided_at is None
+
+
+def test_the_court_part_loads_the_calendar_once_however_many_arrests(
+    client, officer, order, march_6
+):
+    march_6.move_to(when("2026-03-10T12:00:00+00:00"))
+
+    def arrest(hour):
+        services.breach_record(
+            actor=officer,
+            case=order.case,
+            order=order,
+            occurred_at=when(f"2026-03-10T0{hour}:00:00+00:00"),
+            prohibition="molestation",
+            reported_by="police",
+            arrested_at=when(f"2026-03-10T0{hour}:30:00+00:00"),
+        )
+
+    arrest(5)
+    client.force_login(officer)
+    case_page(client, order.case)
+    with CaptureQueriesContext(connection) as before:
+        assert case_page(client, order.case).status_code == 200
+    for hour in (6, 7, 8):
+        arrest(hour)
+    with CaptureQueriesContext(connection) as after:
+        assert court_part(case_page(client, order.case)).count("Before the court by") == 4
+    assert len(after) == len(before)
+    calendar_queries = [q for q in after.captured_queries if "dvpo_calendarday" in q["sql"]]
+    assert len(calendar_queries) <= 2  # the court part's one, and the case page's own
+
+
+def test_the_court_pack_never_prints_the_incident_location(
+    client, court_coordinator, application, instrument
+):
+    """The incident's location may be the victim's address (a refuge); P gets the pack."""
+    case = application.case
+    case.location = "Safe House, 9 Hidden Lane"
+    case.save()
+
+    def pack_text():
+        response = client.get(app_url("court_pack_pdf", application))
+        pages = PdfReader(BytesIO(response.content)).pages
+        return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+    client.force_login(court_coordinator)
+    whole = pack_text()
+    assert "Hidden Lane" not in whole and "Safe House" not in whole
+    assert "Premises the provisions cover" not in whole
+    DVPN.objects.filter(pk=application.dvpn_id).update(
+        shares_premises=True, premises_no_enter=True, premises_address="12 Shared Street, Testtown"
+    )
+    whole = pack_text()
+    assert "Premises the provisions cover 12 Shared Street, Testtown" in whole
+    assert "Hidden Lane" not in whole

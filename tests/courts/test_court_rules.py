@@ -78,6 +78,27 @@ def test_dvpn_ends_when_decided_or_at_the_deadline_when_lapsed():
     assert adjourned is None  # adjourned: runs on with no fixed end
 
 
+@pytest.mark.parametrize(
+    ("now", "ends"),
+    [
+        ("2026-03-08T12:00:00+00:00", None),  # before the deadline: still in force
+        ("2026-03-09T09:00:00+00:00", None),  # at the deadline: still in force
+        ("2026-03-09T09:01:00+00:00", DEADLINE),  # passed: ended then, lapse job or not
+    ],
+)
+def test_an_unmet_deadline_ends_the_dvpn_whatever_its_status(now, ends):
+    assert (
+        rules.dvpn_ends_at(
+            status="served",
+            hearing_deadline=DEADLINE,
+            first_held_at=None,
+            decided_at=None,
+            now=when(now),
+        )
+        == ends
+    )
+
+
 def test_application_transitions():
     assert rules.application_transition("listed", "adjourned") == "adjourned"
     assert rules.application_transition("adjourned", "granted") == "granted"
@@ -147,11 +168,15 @@ NOW = when("2026-03-08T12:00:00+00:00")
             "The breach cannot be after the DVPN ended (Sat 7 Mar 2026, 10:30).",
         ),
         (
-            "2026-03-06T23:59:00+00:00",
+            "2026-03-07T10:00:00+00:00",  # at the decision: the DVPN's, not the order's
             None,
             True,
-            "The breach cannot be before the DVPO was made (Sat 7 Mar 2026).",
+            "The breach must be after the DVPO was made (Sat 7 Mar 2026, 10:00). Until then "
+            "the DVPN was in force: record it as a breach of the DVPN.",
         ),
+        ("2026-03-07T10:01:00+00:00", None, True, None),
+        # A DVPN is in force at the moment it ends (the decision), not after.
+        ("2026-03-07T10:30:00+00:00", "2026-03-07T10:30:00+00:00", False, None),
         (
             "2026-03-07T11:00:00+00:00",
             "2026-03-07T10:30:00+00:00",
@@ -163,7 +188,7 @@ NOW = when("2026-03-08T12:00:00+00:00")
     ],
 )
 def test_breach_time_problem(occurred_at, ends_at, is_order, message):
-    starts_at = rules.order_starts_at(date(2026, 3, 7)) if is_order else SERVED
+    starts_at = when("2026-03-07T10:00:00+00:00") if is_order else SERVED  # made at 10:00
     problem = rules.breach_time_problem(
         occurred_at=when(occurred_at),
         now=NOW,

@@ -101,14 +101,14 @@ def test_moving_the_listing_in_time_clears_the_flag(served_dvpn, court, officer)
     assert event.summary.startswith("Changed: listed for, court fee paid. Now listed at")
 
 
-def test_stale_version_is_an_edit_conflict(application, officer):
+def test_stale_version_is_an_edit_conflict(application, officer, court_coordinator):
     with pytest.raises(EditConflict):
         services.application_update(
             actor=officer, application=application, expected_version=0, fee_paid=True
         )
     with pytest.raises(EditConflict):
         services.hearing_record(
-            actor=officer,
+            actor=court_coordinator,
             application=application,
             held_at=when("2026-03-06T09:30:00+00:00"),
             outcome="withdrawn",
@@ -153,9 +153,33 @@ def test_only_court_coordinators_and_officers_of_the_case_record_court_work(
         services.application_create(
             actor=actor, dvpn=served_dvpn, court=court, listed_for=when(DEADLINE)
         )
-    with pytest.raises(ActionRefused, match=services.NOT_ALLOWED):
+    with pytest.raises(ActionRefused, match=services.NOT_ALLOWED_OUTCOME):
         hear(actor, application, "2026-03-06T09:30:00+00:00", "withdrawn")
     assert not Hearing.objects.exists()
+
+
+def test_officers_list_the_application_but_only_court_coordinators_record_outcomes(
+    officer, court_coordinator, application, march_6
+):
+    march_6.move_to(when("2026-03-07T12:00:00+00:00"))
+    services.application_update(
+        actor=officer,
+        application=application,
+        expected_version=application.lock_version,
+        fee_paid=True,
+    )
+    with pytest.raises(ActionRefused, match=services.NOT_ALLOWED_OUTCOME):
+        hear(officer, application, "2026-03-07T10:00:00+00:00", "granted", order_days=28)
+    assert not Hearing.objects.exists()
+    order = hear(
+        court_coordinator, application, "2026-03-07T10:00:00+00:00", "granted", order_days=28
+    ).order
+    with pytest.raises(ActionRefused, match=services.NOT_ALLOWED_OUTCOME):
+        services.order_vary(actor=officer, order=order, reason="x", expected_version=None, days=14)
+    with pytest.raises(ActionRefused, match=services.NOT_ALLOWED_OUTCOME):
+        services.order_discharge(actor=officer, order=order, reason="x", expected_version=None)
+    order.refresh_from_db()
+    assert order.status == DVPO.Status.IN_FORCE and order.days == 28
 
 
 def test_court_coordinator_may_record_court_work(court_coordinator, served_dvpn, court):
@@ -188,7 +212,12 @@ def test_granted_makes_a_28_day_order_across_the_spring_clock_change(
         "28 days from Sat 7 Mar 2026: last day Fri 3 Apr 2026, ends Sat 4 Apr 2026, 00:00. "
         "P must not molest the victim."
     )
-    assert len(pnc_tasks(case, Task.Kind.PNC_ENTRY)) == 1 and not pnc_tasks(case)
+    # One PNC-entry task per notice or order: the DVPN's (on service), then the order's.
+    assert [t.note for t in pnc_tasks(case, Task.Kind.PNC_ENTRY)] == [
+        "Enter the DVPN on the PNC: version 1, served Fri 6 Mar 2026, 09:00.",
+        "DVPO made Sat 7 Mar 2026, 10:00, in force until Sat 4 Apr 2026, 00:00 (replaces DVPN v1).",
+    ]
+    assert not pnc_tasks(case)
     assert order.history.first().history_user == court_coordinator
     assert granted.history.first().history_user == court_coordinator
 
@@ -371,7 +400,12 @@ def test_a_hearing_in_time_recorded_after_the_lapse_job_corrects_it(
     dvpn.refresh_from_db()
     assert dvpn.status == DVPN.Status.ENDED
     [task] = pnc_tasks(dvpn.case)
-    assert task.done_at is not None and "Not needed" in task.note
+    # Cancelled, not "done" by the person who recorded the hearing.
+    assert task.done_at is not None and task.done_by is None
+    assert task.note == (
+        "DVPN v1 lapsed: it can no longer be enforced. Cancelled: a hearing started at "
+        "Sat 7 Mar 2026, 10:00, before the deadline"
+    )
     assert CaseEvent.Kind.DVPN_REINSTATED in kinds(dvpn.case)
 
 
@@ -473,7 +507,7 @@ def test_order_discharge(order, court_coordinator, march_6):
 
 def test_order_permissions(order, outsider, caseworker, supervisor):
     for actor in (outsider, caseworker, supervisor):
-        with pytest.raises(ActionRefused, match=services.NOT_ALLOWED):
+        with pytest.raises(ActionRefused, match=services.NOT_ALLOWED_OUTCOME):
             services.order_discharge(actor=actor, order=order, reason="x", expected_version=None)
     order.refresh_from_db()
     assert order.status == DVPO.Status.IN_FORCE
@@ -562,8 +596,17 @@ def test_breach_time_validation(order, officer, march_6, served_dvpn):
         rules.BREACH_IN_FUTURE,
         "occurred_at",
     )
+    before_order = (
+        "The breach must be after the DVPO was made (Sat 7 Mar 2026, 10:00). Until then the "
+        "DVPN was in force: record it as a breach of the DVPN."
+    )
     assert record(order=order, occurred_at=when("2026-03-06T23:00:00+00:00")) == (
-        "The breach cannot be before the DVPO was made (Sat 7 Mar 2026).",
+        before_order,
+        "occurred_at",
+    )
+    # Not from midnight on the day it was made: only from the court's decision.
+    assert record(order=order, occurred_at=when("2026-03-07T09:00:00+00:00")) == (
+        before_order,
         "occurred_at",
     )
     assert record(order=order, occurred_at=when("2026-04-03T23:00:00+00:00")) == (
@@ -700,7 +743,9 @@ def test_record_flags_for_a_served_then_lapsed_dvpn(served_dvpn, march_6):
     assert codes(served_dvpn.case) == [("FP", date(2026, 3, 6)), ("FQ", date(2026, 3, 6))]
 
 
-def test_record_flags_for_a_breached_dvpn_then_refused(application, officer, march_6):
+def test_record_flags_for_a_breached_dvpn_then_refused(
+    application, officer, court_coordinator, march_6
+):
     case = application.dvpn.case
     march_6.move_to(when("2026-03-07T12:00:00+00:00"))
     services.breach_record(
@@ -711,7 +756,7 @@ def test_record_flags_for_a_breached_dvpn_then_refused(application, officer, mar
         prohibition=Breach.Prohibition.MOLESTATION,
         reported_by=Breach.ReportedBy.VICTIM,
     )
-    hear(officer, application, "2026-03-07T10:00:00+00:00", "refused")
+    hear(court_coordinator, application, "2026-03-07T10:00:00+00:00", "refused")
     assert codes(case) == [
         ("FP", date(2026, 3, 6)),
         ("FQ", date(2026, 3, 6)),

@@ -3,7 +3,9 @@
 `application` (from tests/courts/conftest.py) is listed at Testtown Magistrates' Court for
 Sat 7 Mar 2026 10:00 (GMT); the clock stands at Fri 6 Mar 2026 09:00."""
 
+import hashlib
 import html
+import re
 from datetime import date, datetime
 
 import pytest
@@ -14,7 +16,7 @@ from django.urls import reverse
 from cases import services as case_services
 from cases.models import Party
 from courts import selectors, services
-from courts.models import Court
+from courts.models import CalendarFeed, Court
 from courts.views.hearings import ics_escape, ics_fold
 from tests.conftest import COMPLETE_APPLICATION
 from tests.courts.conftest import when
@@ -206,16 +208,57 @@ def test_the_selector(court_coordinator, application, court):
 
 
 def feed_url(user):
-    return reverse("hearing_calendar_feed", args=[selectors.calendar_token(user)])
+    """A new calendar address for the user (replacing any old one)."""
+    return reverse("hearing_calendar_feed", args=[selectors.calendar_token_new(user)])
 
 
-def test_the_subscribe_page(client, officer, application):
+FEED_URL = re.compile(r'id="feed-url" type="text" readonly value="http://testserver([^"]+)"')
+
+
+def shown_feed_url(response) -> str | None:
+    match = FEED_URL.search(text(response))
+    return match.group(1) if match else None
+
+
+def test_the_subscribe_page_shows_a_new_address_once(client, officer, application):
     client.force_login(officer)
-    body = text(client.get(reverse("hearing_calendar_subscribe")))
+    response = client.get(reverse("hearing_calendar_subscribe"))
+    body = text(response)
     assert "Your hearings calendar" in body
-    assert "http://testserver" + feed_url(officer) in body
-    assert "webcal://testserver" + feed_url(officer) in body
+    assert "no-store" in response["Cache-Control"]
+    url = shown_feed_url(response)
+    assert url and url.startswith("/hearings/calendar/") and url.endswith(".ics")
+    assert "webcal://testserver" + url in body
     assert "1234567/26" in body and "Sat 7 Mar 2026, 10:00" in body
+    token = url.removeprefix("/hearings/calendar/").removesuffix(".ics")
+    assert len(token) >= 43  # secrets.token_urlsafe(32)
+    # Only its hash is kept.
+    feed = CalendarFeed.objects.get(user=officer)
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in feed.token_hash and feed.last_used_at is None
+    assert client.get(url).status_code == 200
+    feed.refresh_from_db()
+    assert feed.last_used_at is not None  # its use is recorded
+    # Shown once: the next visit says it exists and offers a reset, and keeps it working.
+    response = client.get(reverse("hearing_calendar_subscribe"))
+    assert shown_feed_url(response) is None
+    body = text(response)
+    assert "For your safety the address is shown only when it is made" in body
+    assert "Reset the address" in body and "The old address stops working at once" in body
+    assert client.get(url).status_code == 200
+
+
+def test_resetting_the_address_replaces_it(client, officer, application):
+    client.force_login(officer)
+    old = shown_feed_url(client.get(reverse("hearing_calendar_subscribe")))
+    response = client.post(reverse("hearing_calendar_subscribe"))
+    assert response.status_code == 200
+    new = shown_feed_url(response)
+    assert new and new != old
+    assert "Your calendar has a new address. The old address no longer works." in text(response)
+    assert client.get(old).status_code == 404
+    assert "BEGIN:VEVENT" in client.get(new).content.decode()
+    assert CalendarFeed.objects.filter(user=officer).count() == 1
 
 
 def test_support_services_have_no_calendar(client, caseworker):
@@ -276,16 +319,17 @@ def test_decided_hearings_leave_the_feed(client, officer, order):
 
 
 def test_a_bad_token_is_404(client, officer, caseworker, application):
-    token = selectors.calendar_token(officer)
-    other_pk = token.replace(f"{officer.pk}:", f"{officer.pk + 1}:", 1)
-    for bad in ("nonsense", token + "x", other_pk, f"{officer.pk}"):
-        url = reverse("hearing_calendar_feed", args=[bad])
-        assert client.get(url).status_code == 404
+    url = feed_url(officer)
+    token = url.removeprefix("/hearings/calendar/").removesuffix(".ics")
+    signed = f"{officer.pk}:" + "x" * 27  # the old signed form is no longer accepted
+    for bad in ("nonsense", token + "x", token[:-1], signed, f"{officer.pk}"):
+        assert client.get(reverse("hearing_calendar_feed", args=[bad])).status_code == 404
+    assert client.get(url).status_code == 200
     # A genuine token of someone who is not police, or no longer active.
     assert client.get(feed_url(caseworker)).status_code == 404
     officer.is_active = False
     officer.save()
-    assert client.get(feed_url(officer)).status_code == 404
+    assert client.get(url).status_code == 404
 
 
 def test_ics_escaping_and_folding():
