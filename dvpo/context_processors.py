@@ -16,9 +16,12 @@ def navigation(request):
     from cases.permissions import can_authorise
     from courts.selectors import can_see_hearing_list
     from dvpo.reminders import unread_count
+    from referrals.permissions import can_see_service_queues, in_support_service
 
     return {
         "nav_hearings": can_see_hearing_list(user),
         "nav_authorisations": can_authorise(user),
+        "nav_referrals": in_support_service(user),
+        "nav_service_queues": can_see_service_queues(user),
         "unread_notifications": unread_count(user),  # one indexed count
     }

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dvpo.roles import Role
@@ -38,6 +39,7 @@ def panel_lists(user, panels) -> dict:
     """The first few rows and the total of each panel that has data behind it."""
     from cases import selectors
     from courts.selectors import hearings_upcoming
+    from referrals import selectors as referral_selectors
 
     sources = {
         "my_cases": lambda: selectors.open_cases_owned(viewer=user).order_by("-reported_at"),
@@ -45,6 +47,8 @@ def panel_lists(user, panels) -> dict:
         "awaiting_authorisation": lambda: selectors.dvpns_awaiting_authorisation(viewer=user),
         "dash_review": lambda: selectors.risk_awaiting_review(viewer=user),
         "hearings": lambda: hearings_upcoming(viewer=user),
+        "referral_inbox": lambda: referral_selectors.inbox(viewer=user),
+        "service_queues": lambda: referral_selectors.manager_queue(viewer=user, now=timezone.now()),
     }
     lists = {}
     for panel in panels:

@@ -241,13 +241,13 @@ def test_a_follow_up_needs_a_real_time(client, accepted, caseworker):
 # --- Contact attempts: method safety and bad input -------------------------------------------
 
 
-def test_methods_the_victim_did_not_allow_are_disabled_with_the_reason(
+def test_methods_the_victim_did_not_allow_are_not_offered_and_say_why(
     client, accepted, caseworker
 ):
     client.force_login(caseworker)
     page = client.get(url("contact_attempt_new", accepted)).content.decode()
-    text_radio = re.search(r'<input[^>]*value="text"[^>]*>', page)[0]
-    assert "disabled" in text_radio
+    assert not re.search(r'<input[^>]*value="text"[^>]*>', page)
+    assert 'data-testid="methods-not-allowed"' in page
     withheld = re.search(r'<input[^>]*value="phone_withheld"[^>]*>', page)[0]
     assert "disabled" not in withheld and "checked" in withheld
     assert TEXT_REFUSED in html.unescape(page)

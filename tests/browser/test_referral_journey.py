@@ -1,0 +1,203 @@
+"""A referral in a real browser, as the officer and the caseworker would do it: the send is
+refused first with what is missing, then goes; the caseworker finds it in the inbox, logs three
+failed attempts at different times of day and one answered with P present; the officer is told
+at once and sees the suspected breach on the case; the follow-up after the order's expiry is
+there. Every page is scanned for WCAG 2.2 AA failures."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from cases import services
+from courts import services as court_services
+from courts.models import Court
+from dvpo.models import Organisation
+from tests.conftest import COMPLETE_APPLICATION
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+UTC = dt.UTC
+NOTE = "She said P was standing behind her; she sounded frightened."
+
+
+@pytest.fixture
+def clock(db):
+    with time_machine.travel(dt.datetime(2026, 3, 6, 8, 0, tzinfo=UTC), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def support(service):
+    """The caseworker fixture's service, named as the officer will choose it."""
+    Organisation.objects.filter(pk=service.pk).update(name="Test Support Service")
+    return service
+
+
+def with_order(clock, case, victim, officer, superintendent, court_coordinator, instrument):
+    """A DASH, a served DVPN granted as a 28-day DVPO on Sat 7 Mar 2026, and the victim's safe
+    contact recorded but not yet confirmed with her."""
+    numbers = instrument.questions.values_list("number", flat=True)
+    services.risk_assess(
+        actor=officer,
+        case=case,
+        victim=victim,
+        instrument=instrument,
+        answers={str(n): "no" for n in numbers},
+        grade="standard",
+    )
+    services.safe_contact_save(
+        actor=officer,
+        party=victim,
+        expected_version=None,
+        safe_phone="07700 900123",
+        safe_times="Weekday evenings",
+    )
+    dvpn = services.dvpn_start(actor=officer, case=case)
+    dvpn = services.dvpn_update(
+        actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version, **COMPLETE_APPLICATION
+    )
+    dvpn = services.dvpn_submit(actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version)
+    dvpn = services.dvpn_decide(
+        actor=superintendent,
+        dvpn=dvpn,
+        authorise=True,
+        reasons="Made out.",
+        expected_version=dvpn.lock_version,
+    )
+    clock.move_to(dt.datetime(2026, 3, 6, 9, 30, tzinfo=UTC))
+    dvpn = services.dvpn_serve(
+        actor=officer,
+        dvpn=dvpn,
+        served_at=dt.datetime(2026, 3, 6, 9, 0, tzinfo=UTC),
+        p_notice_address="4 Other Road",
+        expected_version=dvpn.lock_version,
+    )
+    court = Court.objects.create(name="Testtown Magistrates' Court", code="TT", address="1 St")
+    application = court_services.application_create(
+        actor=officer,
+        dvpn=dvpn,
+        court=court,
+        listed_for=dt.datetime(2026, 3, 7, 10, 0, tzinfo=UTC),
+    )
+    clock.move_to(dt.datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
+    court_services.hearing_record(
+        actor=court_coordinator,
+        application=application,
+        held_at=dt.datetime(2026, 3, 7, 10, 0, tzinfo=UTC),
+        outcome="granted",
+        expected_version=application.lock_version,
+        order_days=28,
+    )
+
+
+def press(page, name):
+    page.get_by_role("link", name=name, exact=True).or_(
+        page.get_by_role("button", name=name, exact=True)
+    ).first.click()
+
+
+def log_attempt(page, axe_check, when, outcome, notes=""):
+    press(page, "Log a contact attempt")
+    axe_check("log an attempt")
+    day = page.get_by_role("group", name="Date of the attempt")
+    day.get_by_label("Day").fill(str(when.day))
+    day.get_by_label("Month").fill(str(when.month))
+    day.get_by_label("Year").fill(str(when.year))
+    page.get_by_label("Time of the attempt").fill(f"{when:%H:%M}")
+    page.get_by_role("radio", name="Phone call from a withheld number").check()
+    page.get_by_role("radio", name=outcome, exact=True).check()
+    if notes:
+        page.get_by_label("Notes (optional)").fill(notes)
+    page.get_by_role("button", name="Log the attempt").click()
+    page.wait_for_load_state()
+
+
+def test_refer_contact_and_the_breach_alert(
+    page,
+    sign_in,
+    axe_check,
+    clock,
+    case,
+    victim,
+    perpetrator,
+    officer,
+    superintendent,
+    court_coordinator,
+    caseworker,
+    support,
+    instrument,
+):
+    with_order(clock, case, victim, officer, superintendent, court_coordinator, instrument)
+
+    # 1. The officer refers the victim; the first send is refused with what is missing.
+    sign_in(officer)
+    page.goto(f"/cases/{case.pk}/")
+    press(page, "Refer to a support service")
+    axe_check("new referral")
+    page.get_by_label("Support service").select_option(label="Test Support Service")
+    page.get_by_label("What has been done so far").fill("DVPO granted; P removed from the home.")
+    page.get_by_role("button", name="Start the referral").click()
+    axe_check("referral detail (draft)")
+    page.get_by_role("button", name="Send the referral to Test Support Service").click()
+    assert page.title().startswith("Error:")
+    body = page.locator("main").inner_text()
+    assert "consent" in body.lower()
+    axe_check("referral send refused")
+
+    page.get_by_role("link", name="Record the victim's consent").click()
+    axe_check("consent")
+    page.get_by_role("radio", name="Yes, they agree to be referred").check()
+    page.get_by_role("button", name="Record the answer").click()
+    referral_url = page.url
+    page.goto(f"/cases/{case.pk}/people/{victim.pk}/safe-contact/")
+    page.get_by_label("I have confirmed these with the victim").check()
+    page.get_by_role("button", name="Save safe-contact details").click()
+    page.goto(referral_url)
+    page.get_by_role("button", name="Send the referral to Test Support Service").click()
+    assert page.get_by_text("Referral sent to Test Support Service").first.is_visible(), (
+        page.locator("main").inner_text()
+    )
+
+    # 2. The caseworker finds it and tries three times at different times of day.
+    sign_in(caseworker)
+    page.get_by_role("link", name="Referrals", exact=True).click()
+    axe_check("inbox")
+    page.get_by_role("link", name="Vicky").first.click()
+    axe_check("referral (caseworker)")
+    body = page.locator("main").inner_text()
+    assert "P punched the victim" not in body  # the DVPN grounds are police-only
+    assert "A fictional incident." not in body
+    press(page, "Accept the referral")
+    for when in (
+        dt.datetime(2026, 3, 7, 13, 5),
+        dt.datetime(2026, 3, 7, 18, 30),
+        dt.datetime(2026, 3, 8, 9, 40),
+    ):
+        clock.move_to(
+            dt.datetime.combine(when.date(), when.time(), tzinfo=UTC) + dt.timedelta(minutes=1)
+        )
+        sign_in(caseworker)
+        page.goto("/referrals/")
+        page.get_by_role("link", name="Vicky").first.click()
+        log_attempt(page, axe_check, when, "No answer")
+    assert "not yet tried" in page.locator("main").inner_text().lower()
+    clock.move_to(dt.datetime(2026, 3, 9, 19, 16, tzinfo=UTC))
+    sign_in(caseworker)
+    page.goto("/referrals/")
+    page.get_by_role("link", name="Vicky").first.click()
+    log_attempt(page, axe_check, dt.datetime(2026, 3, 9, 19, 15), "P was present", NOTE)
+    body = page.locator("main").inner_text()
+    # The follow-up after the order ends (last day Fri 3 Apr; it ends Sat 4 Apr 00:00).
+    assert "Safety check after the order ends" in body and "Sat 4 Apr 2026, 00:00" in body
+
+    # 3. The officer is told at once, and never sees the caseworker's note.
+    sign_in(officer)
+    assert "Notifications (1" in page.get_by_test_id("notifications-link").inner_text()
+    page.goto(f"/cases/{case.pk}/")
+    body = page.locator("main").inner_text()
+    assert "Suspected breach reported by Test Support Service" in body
+    assert NOTE not in body
+    page.get_by_test_id("notifications-link").click()
+    assert NOTE not in page.locator("main").inner_text()
+    axe_check("notifications")
