@@ -284,7 +284,15 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["kind", "done_at"])]
+        indexes = [
+            models.Index(fields=["kind", "done_at"]),
+            # The reminder scan's range query over open PNC tasks (dvpo/reminders.py).
+            models.Index(
+                fields=["kind", "created_at"],
+                condition=models.Q(done_at__isnull=True),
+                name="task_open_kind_created",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({'done' if self.done_at else 'to do'})"

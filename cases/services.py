@@ -206,6 +206,10 @@ def case_update(*, actor, case: Case, expected_version: int, **changes) -> Case:
         actor,
         "Changed: " + ", ".join(Case._meta.get_field(f).verbose_name for f in changed),
     )
+    if "reported_at" in changed:  # draft Victims' Code referrals are due from the report
+        from referrals.services import referrals_due_for_case_recompute
+
+        referrals_due_for_case_recompute(actor=actor, case=case)
     return case
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import dvpn, incident, people, risk
+from cases.views import dvpn, incident, people, queues, risk
 
 urlpatterns = [
     # Incidents and the case page
@@ -35,4 +35,6 @@ urlpatterns = [
     # Question pages of the application (after the fixed routes above, which it would match).
     path("cases/<int:case_id>/dvpn/<int:dvpn_id>/<slug:step>/", dvpn.dvpn_step, name="dvpn_step"),
     path("authorisations/", dvpn.authorisation_queue, name="authorisation_queue"),
+    # Deadline queues for supervisors; each officer's own deadlines
+    path("queues/", queues.queue_page, name="queues"),
 ]

@@ -591,6 +591,9 @@ def order_vary(
         f"last day {_day(order.last_day)}, in force until {_when(order.expires_at)}; "
         f"{_prohibitions_summary(order)}.",
     )
+    from referrals.services import followups_for_case_schedule  # the follow-ups move
+
+    followups_for_case_schedule(case=order.case, actor=actor)
     return order
 
 
@@ -629,6 +632,9 @@ def order_discharge(
         order.case, CaseEvent.Kind.DVPO_DISCHARGED, actor, reason.strip(), at=discharged_at
     )
     pnc_task(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO discharged {_when(discharged_at)}.")
+    from referrals.services import followups_for_case_schedule  # the follow-ups move
+
+    followups_for_case_schedule(case=order.case, actor=actor)
     return order
 
 

@@ -39,7 +39,9 @@ def deadlines_recompute(*, actor) -> int:
     """Every stored deadline that depends on the calendar, worked out again."""
     from cases.services import hearing_deadlines_recompute
     from courts.services import court_deadlines_recompute
+    from referrals.services import referral_deadlines_recompute
 
     calendar = current_calendar()
     moved = hearing_deadlines_recompute(actor=actor, calendar=calendar)
-    return moved + court_deadlines_recompute(actor=actor, calendar=calendar)
+    moved += court_deadlines_recompute(actor=actor, calendar=calendar)
+    return moved + referral_deadlines_recompute(actor=actor, calendar=calendar)

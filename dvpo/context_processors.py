@@ -20,6 +20,7 @@ def navigation(request):
 
     return {
         "nav_hearings": can_see_hearing_list(user),
+        "nav_queues": bool(user.organisation_id and user.organisation.is_police),
         "nav_authorisations": can_authorise(user),
         "nav_referrals": in_support_service(user),
         "nav_service_queues": can_see_service_queues(user),

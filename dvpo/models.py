@@ -183,6 +183,8 @@ class ReminderDelivery(models.Model):
 
     Written in the same transaction as the in-app alert and before the e-mail goes (after
     commit), under a unique constraint, so a retried or doubled scan cannot send twice.
+    The deadline is part of the key: a moved deadline (a variation, a calendar change) is
+    reminded again.
     """
 
     kind = models.CharField(max_length=30)
@@ -199,7 +201,8 @@ class ReminderDelivery(models.Model):
         verbose_name_plural = "reminder deliveries"
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject_id", "step", "recipient"], name="one_reminder_per_step"
+                fields=["kind", "subject_id", "deadline", "step", "recipient"],
+                name="one_reminder_per_deadline_step",
             )
         ]
 

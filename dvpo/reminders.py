@@ -17,7 +17,8 @@ scan, run by Celery beat every minute, works from the database state only:
    transaction, and re-checked: still in a due status, same deadline, same step.
 5. The recipients are worked out now, and only those who may see the case
    (`can_view_case`, or `can_view_referral` for a support service) are kept.
-6. A ReminderDelivery row per recipient (unique per kind, row, step and recipient) and the
+6. A ReminderDelivery row per recipient (unique per kind, row, deadline, step and
+   recipient: a moved deadline is reminded again) and the
    in-app Alert are written in that transaction; the e-mail goes after commit. A reminder
    sent more than REMINDER_LATE_AFTER_MINUTES after its moment is marked late.
 
@@ -51,13 +52,13 @@ from dvpo.deadlines import LONDON, Calendar
 from dvpo.models import ReminderDelivery, User
 from dvpo.roles import Role
 from referrals import rules as referral_rules
-from referrals.models import Alert, FollowUp, Referral
+from referrals.models import Alert, ContactAttempt, FollowUp, Referral
 from referrals.permissions import can_view_referral
 
 log = logging.getLogger(__name__)
 
 COUNTED, WALL = "counted", "wall"
-ALERT_KIND = "reminder"  # Alert.kind is free text in the database; no migration needed
+ALERT_KIND = Alert.Kind.REMINDER
 
 OWNER = "owner"
 BCU_DVPO_OFFICERS = "bcu_dvpo_officers"
@@ -200,6 +201,8 @@ class DueKind:
     pending: Callable[[], QuerySet]  # the rows still due, whatever their deadline
     case_of: Callable[[object], Case]
     referral_of: Callable[[object], Referral | None] = lambda item: None
+    # Steps used when settings.REMINDER_STEPS does not name the kind.
+    default_steps: tuple = ()
 
 
 def _hearing_started_in_time():
@@ -263,9 +266,11 @@ KINDS: dict[str, DueKind] = {
             "a follow-up call to the victim is due at",
             WALL,
             "due_at",
-            lambda: FollowUp.objects.filter(
-                done_at__isnull=True, referral__sent_at__isnull=False
-            ).select_related("referral__case"),
+            lambda: (
+                FollowUp.objects.filter(done_at__isnull=True, referral__sent_at__isnull=False)
+                .exclude(referral__status=referral_rules.RETURNED)
+                .select_related("referral__case")
+            ),
             lambda followup: followup.referral.case,
             lambda followup: followup.referral,
         ),
@@ -300,12 +305,71 @@ KINDS: dict[str, DueKind] = {
             ).select_related("case"),
             lambda task: task.case,
         ),
+        DueKind(
+            "first_contact",
+            "first contact attempt due",
+            "the support service should have tried to contact the victim by",
+            WALL,
+            "first_contact_due_at",
+            lambda: (
+                Referral.objects.filter(status__in=referral_rules.WITH_SERVICE)
+                .filter(~Exists(ContactAttempt.objects.filter(referral=OuterRef("pk"))))
+                .select_related("case")
+            ),
+            lambda referral: referral.case,
+            lambda referral: referral,
+            default_steps=(
+                (2, ("service_caseworkers",)),
+                (0, ("service_caseworkers",)),
+                (-4, ("service_caseworkers", "service_managers")),
+            ),
+        ),
+        DueKind(
+            "referral_escalated",
+            "referral escalated",
+            "the victim was not reached after repeated attempts; the referral was escalated",
+            WALL,
+            "escalated_at",
+            lambda: Referral.objects.filter(
+                status__in=referral_rules.WITH_SERVICE, escalated_at__isnull=False
+            ).select_related("case"),
+            lambda referral: referral.case,
+            lambda referral: referral,
+            default_steps=((0, ("service_managers",)),),
+        ),
+        DueKind(
+            "pnc_entry",
+            "PNC entry outstanding",
+            "a notice or order is to be entered on the PNC; the task was opened",
+            WALL,
+            "created_at",
+            lambda: Task.objects.filter(
+                kind=Task.Kind.PNC_ENTRY, done_at__isnull=True
+            ).select_related("case"),
+            lambda task: task.case,
+            default_steps=((0, (OWNER,)), (-24, (OWNER,))),
+        ),
+        DueKind(
+            "pnc_update",
+            "PNC update outstanding",
+            "a varied order is to be updated on the PNC; the task was opened",
+            WALL,
+            "created_at",
+            lambda: Task.objects.filter(
+                kind=Task.Kind.PNC_UPDATE, done_at__isnull=True
+            ).select_related("case"),
+            lambda task: task.case,
+            default_steps=((0, (OWNER,)), (-24, (OWNER,))),
+        ),
     )
 }
 
 
 def kind_steps(code: str) -> tuple[Step, ...]:
-    return steps_parse(code, settings.REMINDER_STEPS.get(code, ()))
+    """The setting's steps for the kind, else the kind's own defaults."""
+    kind = KINDS.get(code)
+    default = kind.default_steps if kind is not None else ()
+    return steps_parse(code, settings.REMINDER_STEPS.get(code, default))
 
 
 def catch_up_window() -> dt.timedelta:
@@ -350,9 +414,9 @@ def kind_due(
     delivered = set(
         ReminderDelivery.objects.filter(
             kind=kind.code, subject_id__in=[r.subject_id for r in due]
-        ).values_list("subject_id", "step")
+        ).values_list("subject_id", "deadline", "step")
     )
-    return [r for r in due if (r.subject_id, r.step.minutes) not in delivered]
+    return [r for r in due if (r.subject_id, r.deadline, r.step.minutes) not in delivered]
 
 
 def reminders_due(now: dt.datetime, calendar: Calendar | None = None) -> list[DueReminder]:
@@ -466,7 +530,10 @@ def reminder_deliver(
     case, referral = kind.case_of(item), kind.referral_of(item)
     already = set(
         ReminderDelivery.objects.filter(
-            kind=kind.code, subject_id=reminder.subject_id, step=reminder.step.minutes
+            kind=kind.code,
+            subject_id=reminder.subject_id,
+            deadline=reminder.deadline,
+            step=reminder.step.minutes,
         ).values_list("recipient_id", flat=True)
     )
     recipients = [
@@ -540,19 +607,39 @@ def reminders_send(*, now: dt.datetime | None = None, dry_run: bool = False) -> 
     due = reminders_due(now, calendar)
     if dry_run:
         return {"due": len(due), "sent": 0}
-    sent = sum(reminder_deliver(reminder, now=now, calendar=calendar) for reminder in due)
-    return {"due": len(due), "sent": sent}
+    sent = failed = 0
+    for reminder in due:  # one failing row must not stop the others (each is its own transaction)
+        try:
+            sent += reminder_deliver(reminder, now=now, calendar=calendar)
+        except Exception:
+            failed += 1
+            log.exception(
+                "Reminder %s for %s #%s failed", reminder.step, reminder.kind, reminder.subject_id
+            )
+    result = {"due": len(due), "sent": sent}
+    if failed:
+        result["failed"] = failed
+    return result
 
 
 # --- Notifications page -----------------------------------------------------------------------
 
 
+def alerts_visible(user) -> QuerySet[Alert]:
+    """The person's own alerts about cases or referrals they may still see, checked when
+    read: an officer moved to another BCU, or a service whose referral was withdrawn, is
+    no longer shown alerts about them."""
+    from referrals.selectors import alert_visibility
+
+    return Alert.objects.filter(alert_visibility(user), recipient=user)
+
+
 def notifications_for(user) -> QuerySet[Alert]:
-    return Alert.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return alerts_visible(user).order_by("-created_at", "-pk")
 
 
 def unread_count(user) -> int:
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+    return alerts_visible(user).filter(read_at__isnull=True).count()
 
 
 def notifications_mark_all_read(*, actor, now: dt.datetime | None = None) -> int:

@@ -233,6 +233,11 @@ REMINDER_STEPS = {
     "dash_review": [(-24, ("bcu_supervisors",))],
     "pnc_removal": [(0, _OWNER), (-24, ("owner", "bcu_supervisors"))],
 }
+# A referral goes to the service manager's queue after this many failed contact attempts
+# with the victim never reached (referrals.services.contact_attempt_log).
+REFERRAL_ESCALATE_AFTER_FAILED_ATTEMPTS = env_int(
+    "REFERRAL_ESCALATE_AFTER_FAILED_ATTEMPTS", 3, minimum=1
+)
 # Once a row's last step passed longer ago than this, the scan leaves it alone.
 REMINDER_CATCH_UP_HOURS = env_int("REMINDER_CATCH_UP_HOURS", 24, minimum=1)
 # A reminder sent more than this many minutes after its moment is marked late.

@@ -74,6 +74,13 @@ class Referral(models.Model):
     sent_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    first_contact_due_at = models.DateTimeField(
+        "first contact attempt due by",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="One working day after sending (rules.first_contact_due).",
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -122,6 +129,7 @@ class ContactAttempt(models.Model):
         EMAIL = rules.EMAIL, "E-mail"
         LETTER = rules.LETTER, "Letter"
         VISIT = rules.VISIT, "Visit"
+        AGREED_ROUTE = rules.AGREED_ROUTE, "Through the agreed contact route"
 
     class Outcome(models.TextChoices):
         SPOKE = rules.SPOKE, "Spoke to the victim"
@@ -194,6 +202,7 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         SUSPECTED_BREACH = "suspected_breach", "Suspected breach"
         REFERRAL_RETURNED = "referral_returned", "Referral returned"
+        REMINDER = "reminder", "Reminder"
 
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="alerts")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="alerts")

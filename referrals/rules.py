@@ -125,7 +125,9 @@ def referral_missing(
 ) -> list[tuple[str, str]]:
     """Everything a referral still needs before it is sent: (field, message), in the
     order a referral form reads. A refused DVPN or DVPO is fine: it is the order's
-    status. A MARAC referral does not need a notice or order."""
+    status. Only support during the DVPN/DVPO needs a decided notice or order: a Victims'
+    Code referral is due two working days after the report, often before any DVPN, so
+    "no notice or order (yet)" is a status it may carry; MARAC needs none."""
     missing = []
     if not service_chosen:
         missing.append(("service", SERVICE_NEEDED))
@@ -134,7 +136,7 @@ def referral_missing(
     missing += _contact_missing(contact or ContactFacts())
     if not risk_grade:
         missing.append(("risk_grade", RISK_GRADE_NEEDED))
-    missing += _order_missing(order, needed=kind != MARAC)
+    missing += _order_missing(order, needed=kind == DVPO_SUPPORT)
     if not what_done.strip():
         missing.append(("what_done", WHAT_DONE_NEEDED))
     return missing
@@ -170,6 +172,7 @@ def _order_missing(order: OrderFacts | None, *, needed: bool) -> list[tuple[str,
 
 PHONE_WITHHELD, PHONE_SHOWN, VOICEMAIL = "phone_withheld", "phone_shown", "voicemail"
 TEXT, EMAIL, LETTER, VISIT = "text", "email", "letter", "visit"
+AGREED_ROUTE = "agreed_route"  # no safe number: through the route the victim agreed
 SPOKE, NO_ANSWER, ENGAGED, WRONG_NUMBER = "spoke", "no_answer", "engaged", "wrong_number"
 UNSAFE_TO_TALK, P_PRESENT, DECLINED_SUPPORT = "unsafe_to_talk", "p_present", "declined_support"
 
@@ -191,6 +194,10 @@ METHOD_NEEDS = {
 PHONE_METHODS = frozenset({PHONE_WITHHELD, PHONE_SHOWN, VOICEMAIL, TEXT})
 NO_NUMBER = "There is no safe number for the victim: make contact through {through}."
 NO_EMAIL = "There is no safe e-mail address for the victim."
+NO_ROUTE = (
+    "No contact route was agreed with the victim: use a method the victim allowed, or ask "
+    "the police to record the route."
+)
 
 
 def attempt_failed(outcome: str) -> bool:
@@ -212,6 +219,8 @@ def method_problem(method: str, permissions: dict) -> str | None:
         return NO_NUMBER.format(through=permissions.get("contact_through") or "the agreed route")
     if method == EMAIL and not str(permissions.get("email", "")).strip():
         return NO_EMAIL
+    if method == AGREED_ROUTE and not str(permissions.get("contact_through", "")).strip():
+        return NO_ROUTE
     return None
 
 
@@ -297,5 +306,29 @@ def followups_planned(
         return {}
     planned = {AFTER_EXPIRY: order_ends_at or order_expires_at}
     if call_near_expiry:
-        planned[NEAR_EXPIRY] = order_expires_at - NEAR_EXPIRY_NOTICE
+        planned[NEAR_EXPIRY] = london_wall_clock_before(order_expires_at, NEAR_EXPIRY_NOTICE)
     return planned
+
+
+def london_wall_clock_before(instant: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """`delta` earlier on the London wall clock: two days before an order ending at
+    midnight BST is midnight too, even when the clocks changed in between."""
+    local = instant.astimezone(LONDON).replace(tzinfo=None)
+    return (local - delta).replace(tzinfo=LONDON)
+
+
+# --- The caseworker's first contact ----------------------------------------------------------
+
+
+def first_contact_due(sent_at: dt.datetime, calendar) -> dt.datetime:
+    """When the service should have tried to reach the victim: one working day after the
+    referral was sent, at the same London clock time (sent Fri 09:00, due Mon 09:00;
+    weekends, bank holidays, Good Friday and Christmas Day are not working days).
+    `calendar` is a dvpo.deadlines.Calendar (administrators' changes included)."""
+    if sent_at.utcoffset() is None:
+        raise ValueError(f"sent_at must be a timezone-aware datetime, not {sent_at!r}.")
+    local = sent_at.astimezone(LONDON).replace(tzinfo=None)
+    day = local.date() + dt.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, local.time()).replace(tzinfo=LONDON)

@@ -5,7 +5,7 @@ a case (the risk grade, never the DASH answers); `referrals_for_case` is all the
 see of a referral (status, attempt count, outcomes and times, never the notes).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import (
@@ -203,18 +203,45 @@ class ReferralFacts:
     what_done: str
     meeting_date: object = None
     marac_outcome: str = ""
+    contact_withheld: str = ""  # why the contact details are not shown (returned or closed)
+
+
+CONTACT_WITHHELD = {
+    rules.RETURNED: (
+        "This referral went back to the police on {at}: the victim's contact details "
+        "are no longer shown."
+    ),
+    rules.CLOSED: (
+        "This referral was closed on {at}: the victim's contact details are no longer shown."
+    ),
+}
+
+
+def contact_withheld(referral: Referral) -> str:
+    """Why a service no longer sees the victim's live contact details: only while the
+    referral is sent or accepted does the service keep that access."""
+    if referral.status not in CONTACT_WITHHELD:
+        return ""
+    at = referral.returned_at if referral.status == rules.RETURNED else referral.closed_at
+    return CONTACT_WITHHELD[referral.status].format(
+        at=format_instant(at) if at else "an earlier date"
+    )
 
 
 PERMISSION_FIELDS = ("voicemail_ok", "text_ok", "identify_ok", "email_ok", "letter_ok", "visit_ok")
 
 
-def referral_facts(referral: Referral) -> ReferralFacts:
+def referral_facts(referral: Referral, *, for_service: bool = True) -> ReferralFacts:
     """What the support service may see of the case, read live (an order made after the
-    referral was sent shows here)."""
+    referral was sent shows here). The victim's contact details (safe number, route,
+    e-mail, address) are served to the service only while the referral is sent or
+    accepted; once returned or closed they are withheld with the reason. The police
+    (`for_service=False`) always see them."""
     case, person = referral.case, referral.victim.person
     contact = safe_contact_of(referral.victim) or SafeContact()
     grade = risk_grade(referral.case_id, referral.victim_id)
-    return ReferralFacts(
+    withheld = contact_withheld(referral) if for_service else ""
+    facts = ReferralFacts(
         crime_reference=case.crime_reference,
         officer=str(case.owner),
         kind=referral.get_kind_display(),
@@ -237,7 +264,11 @@ def referral_facts(referral: Referral) -> ReferralFacts:
         what_done=referral.what_done,
         meeting_date=referral.meeting_date,
         marac_outcome=referral.marac_outcome,
+        contact_withheld=withheld,
     )
+    if withheld:
+        facts = replace(facts, address="", safe_phone="", contact_through="", email="")
+    return facts
 
 
 # --- The service's lists ------------------------------------------------------------------------
@@ -280,11 +311,17 @@ def _contact_made():
 
 def manager_queue(*, viewer, now: datetime) -> QuerySet[Referral]:
     """A service manager's queue: referrals escalated after failed attempts, and those
-    past their due time with no contact attempt logged. Escalated first, then by due."""
+    past their first-contact time with no contact attempt logged. Escalated first, then
+    by due."""
     if not can_see_service_queues(viewer):
         return Referral.objects.none()
     attempted = Exists(ContactAttempt.objects.filter(referral=OuterRef("pk")))
-    overdue = Q(due_at__lt=now) & ~Q(attempted)
+    # First contact was due one working day after sending; referrals sent before that was
+    # recorded fall back to the referral's own due time.
+    first_contact_late = Q(first_contact_due_at__lt=now) | Q(
+        first_contact_due_at__isnull=True, due_at__lt=now
+    )
+    overdue = first_contact_late & ~Q(attempted)
     referrals = _service_referrals(viewer).filter(status__in=rules.WITH_SERVICE)
     referrals = referrals.filter(Q(escalated_at__isnull=False) | overdue)
     return _with_grade(referrals).order_by(
@@ -293,10 +330,13 @@ def manager_queue(*, viewer, now: datetime) -> QuerySet[Referral]:
 
 
 def followups_due(*, viewer, now: datetime) -> QuerySet[FollowUp]:
-    """Follow-ups not yet done whose time has come, oldest first."""
+    """Follow-ups not yet done whose time has come, oldest first (a returned referral's
+    are not: the service handed the victim back to the police)."""
     return (
         FollowUp.objects.filter(
-            referral__in=Referral.objects.filter(referral_visibility(viewer)),
+            referral__in=Referral.objects.filter(referral_visibility(viewer)).exclude(
+                status=rules.RETURNED
+            ),
             done_at__isnull=True,
             due_at__lte=now,
         )
@@ -435,9 +475,19 @@ def referrals_overdue(*, viewer, now: datetime) -> QuerySet[Referral]:
     )
 
 
+def alert_visibility(user) -> Q:
+    """Alerts about what the user may see now (read-time filter): police users, cases in
+    `case_visibility`; a support service, referrals in `referral_visibility`."""
+    if not user.is_authenticated or not user.organisation_id:
+        return Q(pk__in=[])
+    if user.organisation.is_police:
+        return Q(case__in=Case.objects.filter(case_visibility(user)))
+    return Q(referral__in=Referral.objects.filter(referral_visibility(user)))
+
+
 def alerts_unread(*, viewer) -> QuerySet[Alert]:
     return (
-        Alert.objects.filter(recipient=viewer, read_at__isnull=True)
+        Alert.objects.filter(alert_visibility(viewer), recipient=viewer, read_at__isnull=True)
         .select_related("case")
         .order_by("-created_at", "-pk")
     )

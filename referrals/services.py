@@ -8,6 +8,7 @@ caseworker's notes; e-mails go out only after commit and name nothing but the cr
 reference and a link.
 """
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -31,6 +32,8 @@ from referrals.permissions import (
     can_report_breach,
     can_view_referral,
 )
+
+log = logging.getLogger(__name__)
 
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to do that on this referral."
@@ -65,8 +68,12 @@ FOLLOWUP_DUE_NEEDED = "Enter when the follow-up is due."
 MARAC_ONLY = "Only a MARAC referral has a meeting date and outcome."
 MARAC_OUTCOME_NEEDED = "Enter the meeting date and the outcome."
 NOT_YOUR_ALERT = "This alert is for someone else."
+BREACH_IN_FUTURE = "The time of the suspected breach cannot be in the future."
+FOLLOWUP_CLOSED_ON_RETURN = "Closed: the referral went back to the police."
+NOBODY_TO_ALERT = (
+    "No active police user to alert about case %s (%s): no owner, supervisor or DVPO officer."
+)
 
-ESCALATE_AFTER_DEFAULT = 3
 BREACH_ALERT = (
     "Suspected breach on case {ref}, reported by {service} ({what}). "
     "Check the victim is safe and record the breach if there was one."
@@ -272,6 +279,7 @@ def referral_send(*, actor, referral: Referral, expected_version: int | None) ->
     now = timezone.now()
     referral.sent_at, referral.sent_by = now, actor
     referral.duty_met_at = referral.duty_met_at or now
+    referral.first_contact_due_at = rules.first_contact_due(now, current_calendar())
     save_as(referral, actor)
     late = " (after the due time)" if now > referral.due_at else ""
     event_record(
@@ -323,10 +331,11 @@ def _return_to_police(referral: Referral, actor, *, action: str, reason: str) ->
         actor,
         f"{referral.service}: {what}. {referral.return_reason}",
     )
+    _followups_close(referral, actor)
     alerts_raise(
         referral=referral,
         kind=Alert.Kind.REFERRAL_RETURNED,
-        recipients=[referral.case.owner],
+        recipients=police_alert_recipients(referral.case),
         message=RETURN_ALERT.format(
             ref=referral.case.crime_reference, service=referral.service, kind=what
         ),
@@ -376,7 +385,8 @@ def referral_close(*, actor, referral: Referral, expected_version: int | None) -
 
 
 def escalate_after() -> int:
-    return int(getattr(settings, "REFERRAL_ESCALATE_AFTER_FAILED_ATTEMPTS", ESCALATE_AFTER_DEFAULT))
+    """settings.REFERRAL_ESCALATE_AFTER_FAILED_ATTEMPTS (default 3, at least 1)."""
+    return settings.REFERRAL_ESCALATE_AFTER_FAILED_ATTEMPTS
 
 
 def _check_attempt(referral: Referral, *, at: datetime, method: str) -> None:
@@ -459,17 +469,30 @@ def contact_attempt_log(
 # --- Suspected breach and alerts ----------------------------------------------------------------
 
 
-def breach_alert_recipients(case: Case) -> list[User]:
-    """The case's police owner and the supervisors of its BCU (active accounts)."""
-    supervisors = User.objects.filter(
-        is_active=True,
-        organisation_id=case.force_id,
-        bcu_id=case.bcu_id,
-        groups__name=Role.SUPERVISOR.value,
-    ).distinct()
+def _bcu_users(case: Case, role: Role):
+    return (
+        User.objects.filter(
+            is_active=True,
+            organisation_id=case.force_id,
+            bcu_id=case.bcu_id,
+            groups__name=role.value,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def police_alert_recipients(case: Case) -> list[User]:
+    """Who the police side alerts about a case ("referral returned", "suspected breach"):
+    the active owner and the supervisors of the case's BCU; when none of them is active,
+    the BCU's DVPO officers. Nobody at all is logged as a warning."""
     recipients = {case.owner_id: case.owner} if case.owner.is_active else {}
-    for user in supervisors:
+    for user in _bcu_users(case, Role.SUPERVISOR):
         recipients.setdefault(user.pk, user)
+    if not recipients:
+        recipients = {user.pk: user for user in _bcu_users(case, Role.DVPO_OFFICER)}
+    if not recipients:
+        log.warning(NOBODY_TO_ALERT, case.pk, case.crime_reference)
     return list(recipients.values())
 
 
@@ -508,13 +531,10 @@ def alerts_raise(
 def _mail(addresses: list[str], template: tuple[str, str], values: dict) -> None:
     subject, body = template
     for address in addresses:  # one each: recipients do not see each other
-        send_mail(
-            subject.format(**values),
-            body.format(**values),
-            None,
-            [address],
-            fail_silently=True,
-        )
+        try:
+            send_mail(subject.format(**values), body.format(**values), None, [address])
+        except Exception:  # the in-app alert stands; say so loudly, then go on
+            log.exception("Alert e-mail to %s about case %s failed", address, values["ref"])
 
 
 def _suspected_breach(referral: Referral, actor, *, what: str, at: datetime) -> None:
@@ -529,7 +549,7 @@ def _suspected_breach(referral: Referral, actor, *, what: str, at: datetime) -> 
     alerts_raise(
         referral=referral,
         kind=Alert.Kind.SUSPECTED_BREACH,
-        recipients=breach_alert_recipients(case),
+        recipients=police_alert_recipients(case),
         message=BREACH_ALERT.format(ref=case.crime_reference, service=referral.service, what=what),
     )
 
@@ -543,7 +563,9 @@ def breach_report(
     referral = _lock(referral)
     require(can_report_breach(actor, referral), NOT_ALLOWED)
     require(details.strip(), BREACH_DETAILS_NEEDED, "details")
-    at = occurred_at or timezone.now()
+    now = timezone.now()
+    at = occurred_at or now
+    require(at <= now, BREACH_IN_FUTURE, "occurred_at")
     _suspected_breach(referral, actor, what=f"reported: {details.strip()}", at=at)
 
 
@@ -564,6 +586,21 @@ def _followups_eligible(referral: Referral) -> bool:
     """Referrals a service received and did not hand back (closed ones still get the
     safety check after the order ends)."""
     return referral.sent_at is not None and referral.status != rules.RETURNED
+
+
+def _followups_close(referral: Referral, actor) -> int:
+    """A returned referral owes the victim no more calls: its open follow-ups close."""
+    now = timezone.now()
+    open_followups = FollowUp.objects.select_for_update().filter(
+        referral=referral, done_at__isnull=True
+    )
+    closed = 0
+    for followup in open_followups:
+        followup.done_at, followup.done_by = now, actor
+        followup.outcome = followup.outcome or FOLLOWUP_CLOSED_ON_RETURN
+        save_as(followup, actor)
+        closed += 1
+    return closed
 
 
 def followups_schedule(*, referral: Referral, actor=None) -> list[FollowUp]:
@@ -662,11 +699,39 @@ def marac_outcome_record(
 @transaction.atomic
 def referral_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
     """After a bank-holiday change, work out again the due time of each referral whose
-    duty is not yet met. Returns how many moved."""
+    duty is not yet met, and the first-contact time of each referral the service has
+    not yet tried. Returns how many moved."""
     moved = 0
     open_referrals = Referral.objects.select_for_update(of=("self",)).select_related("case")
     for referral in open_referrals.filter(duty_met_at__isnull=True, status=rules.DRAFT):
         due = referral_due_at(referral.case, referral.kind, calendar)
+        if due != referral.due_at:
+            referral.due_at = due
+            save_as(referral, actor, update_fields=["due_at"])
+            moved += 1
+    untried = open_referrals.filter(
+        status__in=rules.WITH_SERVICE, sent_at__isnull=False, attempts__isnull=True
+    )
+    for referral in untried:
+        due = rules.first_contact_due(referral.sent_at, calendar)
+        if due != referral.first_contact_due_at:
+            referral.first_contact_due_at = due
+            save_as(referral, actor, update_fields=["first_contact_due_at"])
+            moved += 1
+    return moved
+
+
+def referrals_due_for_case_recompute(*, actor, case: Case) -> int:
+    """The report time of a case changed (cases.services.case_update): its draft Victims'
+    Code referrals are due two working days after the new report time."""
+    moved = 0
+    drafts = Referral.objects.select_for_update().filter(
+        case=case, kind=rules.VICTIMS_CODE, status=rules.DRAFT, duty_met_at__isnull=True
+    )
+    calendar = current_calendar()
+    for referral in drafts:
+        referral.case = case
+        due = referral_due_at(case, referral.kind, calendar)
         if due != referral.due_at:
             referral.due_at = due
             save_as(referral, actor, update_fields=["due_at"])

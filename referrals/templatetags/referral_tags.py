@@ -8,7 +8,7 @@ A fixed number of queries however many referrals and attempts the case has."""
 
 from django import template
 
-from referrals import selectors
+from referrals import rules, selectors
 from referrals.models import Alert, FollowUp, Referral
 from referrals.permissions import can_manage_referrals, can_see_case_referrals
 
@@ -31,9 +31,10 @@ def suspected_breaches(case) -> list[dict]:
 
 
 def followups_by_referral(case) -> dict[int, list[dict]]:
-    """The scheduled follow-ups of each referral: kind, due and done (never the outcome)."""
+    """The scheduled follow-ups of each referral (near and after the order's expiry, never
+    the service's ongoing support calls): kind, due and done (never the outcome)."""
     rows = (
-        FollowUp.objects.filter(referral__case=case)
+        FollowUp.objects.filter(referral__case=case, kind__in=rules.SCHEDULED_FOLLOWUPS)
         .order_by("due_at", "pk")
         .values("referral_id", "kind", "due_at", "done_at")  # never the outcome
     )

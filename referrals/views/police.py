@@ -131,7 +131,7 @@ def _detail_page(request, case, referral, *, send_form=None, refused=False):
             "case": case,
             "referral": referral,
             "summary": _summary(case, referral),
-            "facts": selectors.referral_facts(referral),
+            "facts": selectors.referral_facts(referral, for_service=False),
             "missing": missing,
             "refused": refused,
             "form": send_form,

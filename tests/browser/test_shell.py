@@ -19,3 +19,13 @@ def test_sign_in_home_and_sign_out_on_a_phone(page, officer, sign_in, sign_out, 
     assert heading.evaluate("e => getComputedStyle(e).fontFamily").lower().startswith("arial")
     axe_check("home page")
     sign_out()
+
+
+def test_a_supervisor_reaches_the_deadline_queues(
+    page, supervisor, served_dvpn, sign_in, axe_check
+):
+    sign_in(supervisor)
+    page.get_by_role("link", name="Deadlines").click()
+    page.wait_for_url("**/queues/**")
+    assert page.get_by_role("heading", name="Deadline queues").is_visible()
+    axe_check("deadline queues")

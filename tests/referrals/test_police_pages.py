@@ -146,11 +146,11 @@ def test_every_missing_item_shows_on_the_page_with_its_link(client, officer, cas
         rules.SAFE_TIMES_NEEDED: reverse("safe_contact", args=[case.pk, victim.pk])
         + "#id_safe_times",
         rules.RISK_GRADE_NEEDED: reverse("risk_new", args=[case.pk]) + f"?victim={victim.pk}",
-        rules.ORDER_UNKNOWN: reverse("dvpn_start", args=[case.pk]),
         rules.WHAT_DONE_NEEDED: url("referral_edit", referral) + "#id_what_done",
     }
     for message, link in expected.items():
         assert f'<a href="{link}">{escape(message)}</a>' in page, message
+    assert not shows(page, rules.ORDER_UNKNOWN)  # a Victims' Code referral needs no DVPN yet
 
 
 def test_an_authorised_dvpn_not_yet_served_asks_for_service(
@@ -428,7 +428,7 @@ def test_the_police_see_attempts_and_outcomes_never_notes(client, worked, office
     words = re.sub(r"<[^>]+>", "", page)
     assert "Suspected breach reported by Test Support at Fri 6 Mar 2026, 09:00" in words
     assert page.count('data-testid="suspected-breach"') == 1  # one breach, two recipients
-    assert "Ongoing support: done" in page
+    assert "Ongoing support" not in page  # only scheduled follow-ups show to the police
     detail = text(client.get(url("referral_detail", worked)))
     assert "The caseworker's notes stay with the service." in detail
 

@@ -49,8 +49,9 @@ def test_a_complete_referral_misses_nothing():
         ({"contact": ContactFacts(safe_phone="1", permissions_confirmed=True)}, "safe_times",
          rules.SAFE_TIMES_NEEDED),
         ({"risk_grade": ""}, "risk_grade", rules.RISK_GRADE_NEEDED),
-        ({"order": None}, "order", rules.ORDER_UNKNOWN),
-        ({"order": OrderFacts("DVPN", "Awaiting authorisation", decided=False, live=False)},
+        ({"kind": rules.DVPO_SUPPORT, "order": None}, "order", rules.ORDER_UNKNOWN),
+        ({"kind": rules.DVPO_SUPPORT,
+          "order": OrderFacts("DVPN", "Awaiting authorisation", decided=False, live=False)},
          "order", rules.ORDER_UNKNOWN),
         ({"order": OrderFacts("DVPN", "Authorised", decided=True, live=True,
                               prohibitions=("x",))},
@@ -67,13 +68,23 @@ def test_each_missing_item_has_its_message(overrides, field, message):
 
 def test_everything_missing_is_listed_in_form_order():
     found = missing(
-        service_chosen=False, consent=rules.NOT_ASKED, contact=None, risk_grade="", order=None,
-        what_done="",
+        kind=rules.DVPO_SUPPORT, service_chosen=False, consent=rules.NOT_ASKED, contact=None,
+        risk_grade="", order=None, what_done="",
     )  # fmt: skip
     assert [field for field, _ in found] == [
         "service", "consent", "safe_phone", "permissions_confirmed", "safe_times",
         "risk_grade", "order", "what_done",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "order",
+    [None, OrderFacts("DVPN", "Awaiting authorisation", decided=False, live=False)],
+)
+def test_a_victims_code_referral_may_go_without_a_decided_notice_or_order(order):
+    assert missing(kind=rules.VICTIMS_CODE, order=order) == []
+    assert missing(kind=rules.MARAC, order=order) == []
+    assert missing(kind=rules.DVPO_SUPPORT, order=order) == [("order", rules.ORDER_UNKNOWN)]
 
 
 def test_no_safe_number_needs_the_route_instead():

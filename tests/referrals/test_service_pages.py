@@ -241,9 +241,7 @@ def test_a_follow_up_needs_a_real_time(client, accepted, caseworker):
 # --- Contact attempts: method safety and bad input -------------------------------------------
 
 
-def test_methods_the_victim_did_not_allow_are_not_offered_and_say_why(
-    client, accepted, caseworker
-):
+def test_methods_the_victim_did_not_allow_are_not_offered_and_say_why(client, accepted, caseworker):
     client.force_login(caseworker)
     page = client.get(url("contact_attempt_new", accepted)).content.decode()
     assert not re.search(r'<input[^>]*value="text"[^>]*>', page)

@@ -1,0 +1,309 @@
+"""The deadline queues (issue 7 item 5): for supervisors and DVPO officers, every case about
+to miss a deadline or past it; for everyone else in a police force, the same queues limited
+to the cases they own ("Your deadlines").
+
+Each queue narrows the per-kind query of `dvpo.reminders.KINDS` (the rows still due, on the
+indexed deadline column) to the moment that matters for the page, and every queue is limited
+to the cases the viewer may see (`case_visibility`) in the query. A page of a queue is one
+query for the rows, one for its count and one count per tab, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cases.models import DVPN, Case
+from cases.permissions import case_visibility
+from courts.models import DVPOApplication
+from courts.rules import ADJOURNED, LISTED
+from dvpo import deadlines, reminders
+from dvpo.deadlines import LONDON
+from dvpo.roles import Role
+from referrals import rules as referral_rules
+from referrals.models import ContactAttempt, Referral
+
+SUPERVISOR_PERMISSION = "dvpo.view_queues"
+
+HEARING_SOON = dt.timedelta(hours=24)
+ORDER_EXPIRY_SOON = dt.timedelta(days=3)
+
+DUE, OWNER, REFERENCE = "due", "owner", "reference"
+SORTS = {
+    DUE: "Most urgent first",
+    OWNER: "Owner",
+    REFERENCE: "Crime reference",
+}
+
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+
+def is_police(user) -> bool:
+    return bool(
+        user.is_authenticated and user.organisation_id is not None and user.organisation.is_police
+    )
+
+
+def sees_team_queues(user) -> bool:
+    """Supervisors (capability view_queues) and DVPO officers see every case they may see;
+    everyone else in a police force sees the cases they own."""
+    return is_police(user) and bool(
+        user.has_perm(SUPERVISOR_PERMISSION) or Role.DVPO_OFFICER in user.roles
+    )
+
+
+def visible_cases(viewer) -> QuerySet[Case]:
+    cases = Case.objects.filter(case_visibility(viewer))
+    if not sees_team_queues(viewer):
+        cases = cases.filter(owner_id=viewer.pk)
+    return cases
+
+
+# --- The queues -------------------------------------------------------------------------------
+
+
+def _end_of_today(now: dt.datetime) -> dt.datetime:
+    """Midnight at the end of the London day of `now` (right across clock changes)."""
+    tomorrow = now.astimezone(LONDON).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=LONDON)
+
+
+def _listed():
+    return DVPOApplication.objects.filter(dvpn=OuterRef("pk"), status__in=(LISTED, ADJOURNED))
+
+
+def _hearings_soon(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    return rows.filter(hearing_deadline__gte=now, hearing_deadline__lte=now + HEARING_SOON).filter(
+        ~Exists(_listed())
+    )
+
+
+def _hearings_overdue(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    # pending(): still served (not lapsed yet) with no hearing started by the deadline
+    return rows.filter(hearing_deadline__lt=now)
+
+
+def _referrals_due(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    return rows.filter(due_at__lte=_end_of_today(now))
+
+
+def _not_contacted(now: dt.datetime) -> QuerySet:
+    """Referrals the service has (sent or accepted) with no contact attempt logged."""
+    attempted = Exists(ContactAttempt.objects.filter(referral=OuterRef("pk")))
+    return Referral.objects.filter(status__in=referral_rules.WITH_SERVICE).filter(~attempted)
+
+
+def _orders_expiring(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    return rows.filter(expires_at__lte=now + ORDER_EXPIRY_SOON)
+
+
+def _breaches_awaiting_court(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    return rows.filter(production_deadline__isnull=False)
+
+
+def _lapsed_pnc(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    return rows.filter(dvpn__status=DVPN.Status.LAPSED)
+
+
+def _unchanged(rows: QuerySet, now: dt.datetime) -> QuerySet:
+    return rows
+
+
+@dataclass(frozen=True)
+class Queue:
+    code: str  # the ?queue= value
+    title: str  # the tab
+    what: str  # what is due, on each row
+    empty: str  # the empty state
+    field: str  # the deadline (or "waiting since") column, indexed
+    rows: Callable[[dt.datetime], QuerySet]  # the rows still due, before visibility
+    kind: str = ""  # the reminders kind whose steps set a waiting item's expected time
+    waiting: bool = False  # `field` is when the wait began, not a deadline
+    related: tuple[str, ...] = ()
+
+    def expected(self, value: dt.datetime) -> dt.datetime:
+        """The moment the row is due: the deadline itself, or for a waiting item the first
+        reminder step after the wait began (settings.REMINDER_STEPS)."""
+        if not self.waiting:
+            return value
+        steps = reminders.kind_steps(self.kind)
+        if not steps:
+            return value
+        clock = reminders.KINDS[self.kind].clock
+        return reminders.step_moment(value, steps[0], clock)
+
+
+def _kind(code: str, narrow=_unchanged) -> Callable[[dt.datetime], QuerySet]:
+    def rows(now: dt.datetime) -> QuerySet:
+        return narrow(reminders.KINDS[code].pending(), now)
+
+    return rows
+
+
+QUEUES: dict[str, Queue] = {
+    queue.code: queue
+    for queue in (
+        Queue(
+            "hearings-due",
+            "Hearings due in 24 hours, not listed",
+            "Hearing of the DVPO application must start by",
+            "No DVPN has its hearing deadline in the next 24 hours without a listing.",
+            "hearing_deadline",
+            _kind("hearing", _hearings_soon),
+        ),
+        Queue(
+            "hearings-overdue",
+            "Hearings overdue",
+            "No hearing started by the deadline",
+            "No served DVPN has passed its hearing deadline without a hearing.",
+            "hearing_deadline",
+            _kind("hearing", _hearings_overdue),
+        ),
+        Queue(
+            "authorisation",
+            "DVPNs awaiting authorisation",
+            "Authorise or refuse the DVPN",
+            "No DVPN is awaiting authorisation.",
+            "submitted_at",
+            _kind("dvpn_authorisation"),
+            kind="dvpn_authorisation",
+            waiting=True,
+        ),
+        Queue(
+            "referrals",
+            "Referrals due today or overdue",
+            "Send the Victims' Code referral by",
+            "No referral is due today or overdue.",
+            "due_at",
+            _kind("referral_due", _referrals_due),
+        ),
+        Queue(
+            "not-contacted",
+            "Victims not yet contacted",
+            "The support service has made no contact attempt; the referral was due by",
+            "Every victim referred to a support service has had a contact attempt.",
+            "due_at",
+            _not_contacted,
+            related=("service",),
+        ),
+        Queue(
+            "orders-expiring",
+            "Orders expiring within 3 days",
+            "The DVPO ends at",
+            "No DVPO ends in the next 3 days.",
+            "expires_at",
+            _kind("order_expiry", _orders_expiring),
+        ),
+        Queue(
+            "breaches",
+            "Breaches awaiting court",
+            "Bring the arrested person before the court by",
+            "No one arrested for a breach is waiting to go before the court.",
+            "production_deadline",
+            _kind("production", _breaches_awaiting_court),
+        ),
+        Queue(
+            "dash",
+            "DASH awaiting quality assurance",
+            "Quality-assure the DASH risk grade",
+            "No DASH risk grade is waiting for quality assurance.",
+            "assessed_at",
+            _kind("dash_review"),
+            kind="dash_review",
+            waiting=True,
+        ),
+        Queue(
+            "pnc-removal",
+            "Lapsed DVPNs to remove from the PNC",
+            "Remove the lapsed DVPN from the PNC",
+            "No lapsed DVPN is waiting to be removed from the PNC.",
+            "created_at",
+            _kind("pnc_removal", _lapsed_pnc),
+            kind="pnc_removal",
+            waiting=True,
+        ),
+    )
+}
+DEFAULT_QUEUE = next(iter(QUEUES))
+
+
+@dataclass(frozen=True)
+class Filters:
+    bcu_id: int | None = None
+    team_id: int | None = None
+    owner_id: int | None = None
+
+    def q(self) -> Q:
+        q = Q()
+        if self.bcu_id:
+            q &= Q(case__bcu_id=self.bcu_id)
+        if self.team_id:
+            q &= Q(case__team_id=self.team_id)
+        if self.owner_id:
+            q &= Q(case__owner_id=self.owner_id)
+        return q
+
+
+def queue_rows(
+    queue: Queue,
+    *,
+    viewer,
+    now: dt.datetime,
+    filters: Filters = Filters(),
+    sort: str = DUE,
+) -> QuerySet:
+    """One queue's rows the viewer may see, filtered and sorted (one query)."""
+    field = queue.field
+    order = {
+        DUE: (field, "pk"),
+        OWNER: ("case__owner__last_name", "case__owner__first_name", "case__owner_id", field, "pk"),
+        REFERENCE: ("case__crime_reference", field, "pk"),
+    }[sort if sort in SORTS else DUE]
+    return (
+        queue.rows(now)
+        .filter(case__in=visible_cases(viewer).values("pk"))
+        .filter(filters.q())
+        .select_related("case__owner", "case__bcu", "case__team", *queue.related)
+        .order_by(*order)
+    )
+
+
+def queue_counts(*, viewer, now: dt.datetime, filters: Filters = Filters()) -> dict[str, int]:
+    """How many rows each queue holds (one query per queue)."""
+    visible = visible_cases(viewer).values("pk")
+    return {
+        code: queue.rows(now).filter(case__in=visible).filter(filters.q()).count()
+        for code, queue in QUEUES.items()
+    }
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    what: str
+    due: dt.datetime
+    when: str  # "Fri 6 Mar 2026, 10:00 (overdue by 2 h 5 m)"
+    overdue: bool
+    since: str = ""  # a waiting item: when the wait began
+    detail: str = ""
+
+
+def queue_row(queue: Queue, item, now: dt.datetime) -> QueueRow:
+    value = getattr(item, queue.field)
+    due = queue.expected(value)
+    detail = ""
+    if queue.code == "not-contacted" and item.service_id:
+        detail = f"Referred to {item.service.name}"
+    return QueueRow(
+        case=item.case,
+        what=queue.what,
+        due=due,
+        when=deadlines.format_deadline(due, now),
+        overdue=due < now,
+        since=deadlines.format_instant(value) if queue.waiting else "",
+        detail=detail,
+    )

@@ -1,0 +1,107 @@
+"""The deadline queues page (issue 7 item 5): one tab per queue (`?queue=`), filters by BCU,
+team and owner, sorting and paging, all as plain GET links and a GET form (no JavaScript).
+
+Supervisors and DVPO officers see the cases they may see; any other police user sees the
+same page limited to the cases they own ("Your deadlines"); anyone outside a police force
+gets 404, like every other case page.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases import queues
+from cases.views.common import paginate
+from dvpo.models import BCU, Team, User
+
+
+class QueueFilterForm(forms.Form):
+    """The filters, limited to the viewer's force and the cases they may see."""
+
+    bcu = forms.ModelChoiceField(
+        label="BCU", queryset=BCU.objects.none(), required=False, empty_label="All BCUs"
+    )
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=User.objects.none(), required=False, empty_label="Anyone"
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", choices=list(queues.SORTS.items()), required=False, initial=queues.DUE
+    )
+
+    def __init__(self, data, *, viewer, team_view: bool):
+        super().__init__(data)
+        if not team_view:  # "Your deadlines": only the sort applies
+            for name in ("bcu", "team", "owner"):
+                del self.fields[name]
+            return
+        force_id = viewer.organisation_id
+        self.fields["bcu"].queryset = BCU.objects.filter(force_id=force_id).order_by("name")
+        self.fields["team"].queryset = (
+            Team.objects.filter(bcu__force_id=force_id)
+            .select_related("bcu")
+            .order_by("bcu__name", "name")
+        )
+        self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.bcu.name})"
+        owns_visible = queues.visible_cases(viewer).filter(owner_id=OuterRef("pk"))
+        self.fields["owner"].queryset = (
+            User.objects.filter(organisation_id=force_id)
+            .filter(Exists(owns_visible))
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.display_name
+
+    def chosen_filters(self) -> queues.Filters:
+        """The valid filters; a value that is not a choice is ignored (and shown as an error)."""
+        data = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
+        picked = {name: data.get(name) for name in ("bcu", "team", "owner")}
+        return queues.Filters(
+            bcu_id=picked["bcu"].pk if picked["bcu"] else None,
+            team_id=picked["team"].pk if picked["team"] else None,
+            owner_id=picked["owner"].pk if picked["owner"] else None,
+        )
+
+    def chosen_sort(self) -> str:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("sort") or queues.DUE
+
+
+@login_required
+@require_GET
+def queue_page(request):
+    viewer = request.user
+    if not queues.is_police(viewer):
+        raise Http404
+    team_view = queues.sees_team_queues(viewer)
+    form = QueueFilterForm(request.GET or None, viewer=viewer, team_view=team_view)
+    filters, sort = form.chosen_filters(), form.chosen_sort()
+    code = request.GET.get("queue")
+    queue = queues.QUEUES.get(code) or queues.QUEUES[queues.DEFAULT_QUEUE]
+    now = timezone.now()
+    counts = queues.queue_counts(viewer=viewer, now=now, filters=filters)
+    rows = queues.queue_rows(queue, viewer=viewer, now=now, filters=filters, sort=sort)
+    page = paginate(request, rows)
+    tabs = [
+        {"code": q.code, "title": q.title, "count": counts[q.code], "current": q is queue}
+        for q in queues.QUEUES.values()
+    ]
+    return render(
+        request,
+        "cases/queues/queues.html",
+        {
+            "title": "Deadline queues" if team_view else "Your deadlines",
+            "team_view": team_view,
+            "form": form,
+            "queue": queue,
+            "tabs": tabs,
+            "page": page,
+            "rows": [queues.queue_row(queue, item, now) for item in page],
+            "filtered": any((filters.bcu_id, filters.team_id, filters.owner_id)),
+        },
+    )
