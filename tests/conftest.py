@@ -7,6 +7,7 @@ from dvpo.demo import DEMO_PASSWORD
 from dvpo.models import BCU, Organisation, Team, User
 from dvpo.roles import Rank, Role
 from dvpo.services import roles_sync, user_set_roles
+from tests.helpers import decide, submitted_dvpn_for
 
 # The same examples on every run, so CI is deterministic; no per-example time limit.
 settings.register_profile("dvpo", derandomize=True, deadline=None)
@@ -207,13 +208,7 @@ COMPLETE_APPLICATION = {
 
 @pytest.fixture
 def submitted_dvpn(case, victim, perpetrator, officer):
-    from cases import services
-
-    dvpn = services.dvpn_start(actor=officer, case=case)
-    dvpn = services.dvpn_update(
-        actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version, **COMPLETE_APPLICATION
-    )
-    return services.dvpn_submit(actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version)
+    return submitted_dvpn_for(case, officer=officer)
 
 
 @pytest.fixture
@@ -227,17 +222,18 @@ def march_6(db):
 
 
 @pytest.fixture
+def authorised_dvpn(march_6, submitted_dvpn, superintendent):
+    """Authorised at 09:00 on Fri 6 Mar 2026, not yet served."""
+
+    return decide(submitted_dvpn, by=superintendent)
+
+
+@pytest.fixture
 def served_dvpn(march_6, submitted_dvpn, superintendent, officer):
     """Authorised and served at 09:00 on Fri 6 Mar 2026: the hearing is due by Mon 9 Mar 09:00."""
     from cases import services
 
-    dvpn = services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Grounds and necessity are made out.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    dvpn = decide(submitted_dvpn, by=superintendent, reasons="Grounds and necessity are made out.")
     return services.dvpn_serve(
         actor=officer,
         dvpn=dvpn,

@@ -2,17 +2,14 @@
 authorising officer's queue and decision, revising a refused application, recording
 service and the printable notice (Crime and Security Act 2010 s.24-s.25)."""
 
-import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +21,7 @@ from cases.permissions import access_case, can_authorise
 from cases.views.common import paginate, run_service
 from dvpo.deadlines import format_duration, format_instant
 from dvpo.errors import ActionRefused
+from dvpo.pdf import filename_safe, pdf_response
 
 SUBMITTED_MESSAGE = "Submitted for authorisation"
 
@@ -521,28 +519,13 @@ def dvpn_notice(request, case_id, dvpn_id):
     return render(request, "cases/dvpn/notice.html", _notice_context(request, case_id, dvpn_id))
 
 
-def refuse_url(url, *args, **kwargs):
-    """The PDF fetches nothing: its styles are inline, and nothing in a notice may make
-    the server request a URL (a file, or one built from the Host header)."""
-    raise ValueError(f"The DVPN notice does not load {url}")
-
-
 def pdf_filename(crime_reference: str, version: int) -> str:
-    safe = re.sub(r"[^A-Za-z0-9]+", "-", crime_reference).strip("-")
-    return f"dvpn-{safe}-v{version}.pdf"
+    return f"dvpn-{filename_safe(crime_reference)}-v{version}.pdf"
 
 
 @login_required
 @require_GET
 def dvpn_notice_pdf(request, case_id, dvpn_id):
-    import weasyprint  # heavy: loaded only when a PDF is asked for
-
     context = _notice_context(request, case_id, dvpn_id)
-    html = render_to_string("cases/dvpn/notice_pdf.html", context, request=request)
-    pdf = weasyprint.HTML(
-        string=html, base_url=str(settings.BASE_DIR), url_fetcher=refuse_url
-    ).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     filename = pdf_filename(context["case"].crime_reference, context["dvpn"].version)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(request, "cases/dvpn/notice_pdf.html", context, filename=filename)

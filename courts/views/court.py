@@ -2,15 +2,10 @@
 varying and discharging the order, and the court pack PDF (Crime and Security Act 2010
 s.27-s.28). The case page shows all of it ({% court_section case %}, court_tags.py)."""
 
-import re
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,12 +13,13 @@ from cases.models import DVPN, RiskAssessment
 from cases.permissions import access_case
 from cases.rules import premises_sought
 from cases.views.common import run_service
-from cases.views.dvpn import _people, prohibitions, refuse_url
+from cases.views.dvpn import _people, prohibitions
 from courts import rules, selectors, services
 from courts.forms import court as forms
 from courts.models import DVPO, DVPOApplication
 from dvpo.deadlines import format_instant
 from dvpo.forms import time_as_typed
+from dvpo.pdf import filename_safe, pdf_response
 
 NO_SERVED_DVPN = "There is no served DVPN on this case to apply to court for."
 LISTED_LATE_WARNING = (
@@ -314,8 +310,7 @@ def order_discharge(request, case_id, order_id):
 
 
 def pack_filename(crime_reference: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9]+", "-", crime_reference).strip("-")
-    return f"court-pack-{safe}.pdf"
+    return f"court-pack-{filename_safe(crime_reference)}.pdf"
 
 
 def _pack_context(case, application) -> dict:
@@ -353,8 +348,6 @@ def _pack_context(case, application) -> dict:
 @login_required
 @require_GET
 def court_pack_pdf(request, case_id, application_id):
-    import weasyprint  # heavy: loaded only when a PDF is asked for
-
     case = access_case(request.user, case_id)
     application = get_object_or_404(
         DVPOApplication.objects.select_related(
@@ -364,12 +357,9 @@ def court_pack_pdf(request, case_id, application_id):
         dvpn__case=case,
     )
     application.dvpn.case = case
-    html = render_to_string(
-        "courts/court/pack_pdf.html", _pack_context(case, application), request=request
+    return pdf_response(
+        request,
+        "courts/court/pack_pdf.html",
+        _pack_context(case, application),
+        filename=pack_filename(case.crime_reference),
     )
-    pdf = weasyprint.HTML(
-        string=html, base_url=str(settings.BASE_DIR), url_fetcher=refuse_url
-    ).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pack_filename(case.crime_reference)}"'
-    return response

@@ -4,10 +4,12 @@ Chromium comes from Debian (`apt-get install chromium`; `.ci/run` installs it). 
 it these tests are skipped with that reason, so `make test` still runs everywhere.
 """
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
+import time_machine
 
 CHROMIUM = (
     os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,6 +25,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
             if not CHROMIUM:
                 item.add_marker(pytest.mark.skip(reason="chromium is not installed"))
+
+
+@pytest.fixture
+def clock(db):
+    """The journeys start at 08:00 UTC on Fri 6 Mar 2026; the clock ticks (the browser waits)."""
+    with time_machine.travel(dt.datetime(2026, 3, 6, 8, 0, tzinfo=dt.UTC), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from cases.models import DVPN, Case
+from tests.browser.helpers import press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,13 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # is due by Monday 9 March 09:00 (Saturday counts, Sunday does not).
 START = dt.datetime(2026, 3, 6, 7, 30, tzinfo=dt.UTC)
 HEARING_BY = "Mon 9 Mar 2026, 09:00"
-
-
-def press(page, name):
-    """Follow a link or press a button by its text (GOV.UK start links are role=button)."""
-    page.get_by_role("link", name=name, exact=True).or_(
-        page.get_by_role("button", name=name, exact=True)
-    ).first.click()
 
 
 def add_person(page, axe_check, *, role, first, last, dob, gender, lives_with_p):

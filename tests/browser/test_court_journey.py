@@ -6,12 +6,12 @@ paths as the case page shows them. Every page is scanned for WCAG 2.2 AA failure
 import datetime as dt
 
 import pytest
-import time_machine
 
 from cases import services
 from courts.models import DVPO
 from courts.tasks import lapse_and_expire
-from tests.conftest import COMPLETE_APPLICATION
+from tests.browser.helpers import press
+from tests.helpers import authorised_dvpn_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,12 +24,6 @@ def at(text):
 
 
 @pytest.fixture
-def clock(db):
-    with time_machine.travel(dt.datetime(2026, 3, 6, 8, 0, tzinfo=UTC), tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
 def court(db):
     from courts.models import Court
 
@@ -37,18 +31,7 @@ def court(db):
 
 
 def served_case(clock, case, officer, superintendent):
-    dvpn = services.dvpn_start(actor=officer, case=case)
-    dvpn = services.dvpn_update(
-        actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version, **COMPLETE_APPLICATION
-    )
-    dvpn = services.dvpn_submit(actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version)
-    dvpn = services.dvpn_decide(
-        actor=superintendent,
-        dvpn=dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=dvpn.lock_version,
-    )
+    dvpn = authorised_dvpn_for(case, officer=officer, superintendent=superintendent)
     clock.move_to(dt.datetime(2026, 3, 6, 9, 30, tzinfo=UTC))
     return services.dvpn_serve(
         actor=officer,
@@ -64,12 +47,6 @@ def fill_date(page, group, when):
     box.get_by_label("Day").fill(str(when.day))
     box.get_by_label("Month").fill(str(when.month))
     box.get_by_label("Year").fill(str(when.year))
-
-
-def press(page, name):
-    page.get_by_role("link", name=name, exact=True).or_(
-        page.get_by_role("button", name=name, exact=True)
-    ).first.click()
 
 
 def list_hearing(page, axe_check, case, listed_for):

@@ -7,24 +7,18 @@ there. Every page is scanned for WCAG 2.2 AA failures."""
 import datetime as dt
 
 import pytest
-import time_machine
 
 from cases import services
 from courts import services as court_services
 from courts.models import Court
 from dvpo.models import Organisation
-from tests.conftest import COMPLETE_APPLICATION
+from tests.browser.helpers import press
+from tests.helpers import authorised_dvpn_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UTC = dt.UTC
 NOTE = "She said P was standing behind her; she sounded frightened."
-
-
-@pytest.fixture
-def clock(db):
-    with time_machine.travel(dt.datetime(2026, 3, 6, 8, 0, tzinfo=UTC), tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -53,18 +47,7 @@ def with_order(clock, case, victim, officer, superintendent, court_coordinator, 
         safe_phone="07700 900123",
         safe_times="Weekday evenings",
     )
-    dvpn = services.dvpn_start(actor=officer, case=case)
-    dvpn = services.dvpn_update(
-        actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version, **COMPLETE_APPLICATION
-    )
-    dvpn = services.dvpn_submit(actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version)
-    dvpn = services.dvpn_decide(
-        actor=superintendent,
-        dvpn=dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=dvpn.lock_version,
-    )
+    dvpn = authorised_dvpn_for(case, officer=officer, superintendent=superintendent)
     clock.move_to(dt.datetime(2026, 3, 6, 9, 30, tzinfo=UTC))
     dvpn = services.dvpn_serve(
         actor=officer,
@@ -89,12 +72,6 @@ def with_order(clock, case, victim, officer, superintendent, court_coordinator, 
         expected_version=application.lock_version,
         order_days=28,
     )
-
-
-def press(page, name):
-    page.get_by_role("link", name=name, exact=True).or_(
-        page.get_by_role("button", name=name, exact=True)
-    ).first.click()
 
 
 def log_attempt(page, axe_check, when, outcome, notes=""):

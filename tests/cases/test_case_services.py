@@ -1,6 +1,6 @@
 """Services for the incident, people and risk: each rule, allowed and refused."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -10,12 +10,9 @@ from cases import services
 from cases.models import Case, CaseEvent, Party, RiskAssessment, Task
 from cases.permissions import can_view_case, case_visibility
 from dvpo.errors import ActionRefused, EditConflict
+from tests.helpers import when
 
 pytestmark = pytest.mark.django_db
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 # --- The case ----------------------------------------------------------------

@@ -1,12 +1,10 @@
 """The DVPN pages: the application step by step, check your answers, the authorisation
 queue and decision, revising, service and the notice (Crime and Security Act 2010 s.24-s.25)."""
 
-import html
 from datetime import datetime, timedelta
 from io import BytesIO
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -18,18 +16,11 @@ from dvpo.errors import EditConflict
 from dvpo.roles import Rank, Role
 from dvpo.services import user_set_roles
 from tests.conftest import COMPLETE_APPLICATION
+from tests.helpers import decide, flash, text
 
 pytestmark = pytest.mark.django_db
 
 HEARING_BY = "Mon 9 Mar 2026, 09:00"  # served Fri 6 Mar 09:00; Sunday is not counted
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def step_url(dvpn, step, check=False):
@@ -58,17 +49,6 @@ def draft(case, victim, perpetrator, officer):
 def complete_draft(draft, officer):
     return services.dvpn_update(
         actor=officer, dvpn=draft, expected_version=draft.lock_version, **COMPLETE_APPLICATION
-    )
-
-
-@pytest.fixture
-def authorised_dvpn(march_6, submitted_dvpn, superintendent):
-    return services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=submitted_dvpn.lock_version,
     )
 
 
@@ -838,13 +818,7 @@ def test_there_is_no_notice_before_authorisation(client, officer, submitted_dvpn
 
 
 def test_a_refused_dvpn_has_no_notice(client, officer, superintendent, submitted_dvpn):
-    services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=False,
-        reasons="No.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    decide(submitted_dvpn, by=superintendent, authorise=False, reasons="No.")
     client.force_login(officer)
     assert client.get(page("dvpn_notice", submitted_dvpn)).status_code == 404
 

@@ -16,6 +16,7 @@ from dvpo.models import BCU, Team
 from dvpo.roles import Rank, Role
 from dvpo.services import user_set_roles
 from tests.conftest import COMPLETE_APPLICATION
+from tests.helpers import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -620,13 +621,7 @@ def test_an_authoriser_cannot_decide_their_own_application(
 def test_an_authorised_dvpn_can_be_served_by_an_officer(
     client, submitted_dvpn, superintendent, officer, supervisor
 ):
-    dvpn = services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Necessary to protect her.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    dvpn = decide(submitted_dvpn, by=superintendent, reasons="Necessary to protect her.")
     serve = reverse("dvpn_serve", args=[dvpn.case_id, dvpn.pk])
     notice = reverse("dvpn_notice", args=[dvpn.case_id, dvpn.pk])
     response = page_for(client, officer, detail(dvpn.case))
@@ -653,12 +648,8 @@ def test_a_served_dvpn_shows_the_hearing_deadline(client, served_dvpn, officer):
 def test_a_refused_dvpn_can_be_revised_and_earlier_versions_are_listed(
     client, submitted_dvpn, superintendent, officer
 ):
-    dvpn = services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=False,
-        reasons="No evidence of necessity.",
-        expected_version=submitted_dvpn.lock_version,
+    dvpn = decide(
+        submitted_dvpn, by=superintendent, authorise=False, reasons="No evidence of necessity."
     )
     revise = reverse("dvpn_revise", args=[dvpn.case_id, dvpn.pk])
     response = page_for(client, officer, detail(dvpn.case))

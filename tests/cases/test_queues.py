@@ -2,8 +2,6 @@
 (`march_6`); the fixture case was reported Thu 5 Mar 21:30, its DVPN (`served_dvpn`) served
 Fri 6 Mar 09:00, so the hearing must start by Mon 9 Mar 09:00 (Sunday is not counted)."""
 
-from datetime import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -12,12 +10,9 @@ from cases.models import Case, RiskAssessment, Task
 from cases.services import case_create, party_add, risk_assess, risk_review, safe_contact_save
 from dvpo.models import Team
 from dvpo.roles import Rank, Role
+from tests.helpers import decide, when
 
 URL = reverse("queues")
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def page(client, user, **params):
@@ -254,7 +249,6 @@ def test_other_force_bcu_in_the_filter_is_refused(
 
 
 def test_authorisation_queue(client, march_6, submitted_dvpn, supervisor, superintendent):
-    from cases.services import dvpn_decide
 
     response = page(client, supervisor, queue="authorisation")
     assert refs(response) == ["1234567/26"]
@@ -263,13 +257,7 @@ def test_authorisation_queue(client, march_6, submitted_dvpn, supervisor, superi
     march_6.move_to(when("2026-03-06T12:00:00+00:00"))
     response = page(client, supervisor, queue="authorisation")
     assert "overdue by 2 h 0 m" in response.content.decode()
-    dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    decide(submitted_dvpn, by=superintendent)
     assert refs(page(client, supervisor, queue="authorisation")) == []
 
 

@@ -1,11 +1,9 @@
 """Fixes from the review of the case pages: each test failed before its fix."""
 
-import html
 from datetime import date, datetime
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,12 +11,13 @@ from django.urls import reverse
 from cases import services
 from cases.forms import dvpn as dvpn_forms
 from cases.models import DVPN, Case, CaseEvent, Party, RiskAssessment, RiskGrade, SafeContact
-from cases.views import dvpn as dvpn_views
 from dvpo import forms as dvpo_forms
+from dvpo import pdf
 from dvpo.errors import ActionRefused
 from dvpo.roles import Rank, Role
 from dvpo.services import user_set_roles
 from tests.conftest import COMPLETE_APPLICATION
+from tests.helpers import decide, flash, text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +29,6 @@ AUTUMN_TWICE = (
     "01:30 happened twice on Sun 25 Oct 2026 (the clocks went back). "
     "Enter 01:30 BST for the first time or 01:30 GMT for the second."
 )
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def page(name, dvpn):
@@ -59,25 +50,8 @@ def draft(case, victim, perpetrator, officer):
 
 
 @pytest.fixture
-def authorised_dvpn(march_6, submitted_dvpn, superintendent):
-    return services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=submitted_dvpn.lock_version,
-    )
-
-
-@pytest.fixture
 def refused_dvpn(submitted_dvpn, superintendent):
-    return services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=False,
-        reasons="Say more.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    return decide(submitted_dvpn, by=superintendent, authorise=False, reasons="Say more.")
 
 
 @pytest.fixture
@@ -584,7 +558,7 @@ def test_the_pdf_fetches_nothing_and_ignores_the_host(
     client.force_login(officer)
     response = client.get(page("dvpn_notice_pdf", served_dvpn), HTTP_HOST="evil.example")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert calls[0]["url_fetcher"] is dvpn_views.refuse_url
+    assert calls[0]["url_fetcher"] is pdf.refuse_url
     assert calls[0]["base_url"] == str(settings.BASE_DIR)
     with pytest.raises(ValueError):
-        dvpn_views.refuse_url("file:///etc/passwd")
+        pdf.refuse_url("file:///etc/passwd")

@@ -1,15 +1,26 @@
 """Fixtures for the court half. The DVPN of `served_dvpn` was served at 09:00 on
 Fri 6 Mar 2026 (GMT): its hearing must start by Mon 9 Mar 2026 09:00."""
 
-from datetime import datetime
-
 import pytest
+
+from tests.helpers import when
 
 LISTED_FOR = "2026-03-07T10:00:00+00:00"  # Sat 7 Mar 2026, 10:00: in time
 
 
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+def hear(actor, application, held_at, outcome, **kwargs):
+    """Record a hearing's outcome through the service, at the application's current version."""
+    from courts import services
+
+    application.refresh_from_db()
+    return services.hearing_record(
+        actor=actor,
+        application=application,
+        held_at=when(held_at),
+        outcome=outcome,
+        expected_version=application.lock_version,
+        **kwargs,
+    )
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """The breach pages: record a breach of a DVPN or DVPO, the arrest and the production
 deadline, and the breach hearing outcome (Crime and Security Act 2010 s.26, s.29)."""
 
-import html
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from cases.models import DVPN, CaseEvent
@@ -13,17 +11,9 @@ from courts import rules, services
 from courts.forms import breaches as forms
 from courts.models import Breach
 from dvpo.errors import EditConflict
-from tests.courts.conftest import when
+from tests.helpers import flash, text, when
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def new_url(case):

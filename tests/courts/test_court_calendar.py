@@ -1,15 +1,12 @@
 """A change to the bank-holiday calendar moves the court deadlines that depend on it."""
 
-from datetime import date, datetime
+from datetime import date
 
 from cases.models import CaseEvent
 from courts import services
 from dvpo.calendar import calendar_day_save
 from dvpo.models import CalendarDay
-
-
-def when(text):
-    return datetime.fromisoformat(text)
+from tests.helpers import when
 
 
 def test_listing_flag_and_production_deadline_follow_a_new_holiday(

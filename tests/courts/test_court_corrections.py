@@ -4,7 +4,7 @@ time, duplicate breaches and calendar changes. The DVPN of `served_dvpn` was ser
 2026 09:00 (GMT): its hearing must start by Mon 9 Mar 2026 09:00; `application` is listed for
 Sat 7 Mar 10:00."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -14,24 +14,10 @@ from courts.models import DVPO, Breach, DVPOApplication
 from dvpo.calendar import calendar_day_save, current_calendar
 from dvpo.errors import ActionRefused
 from dvpo.models import CalendarDay
+from tests.courts.conftest import hear
+from tests.helpers import when
 
 pytestmark = pytest.mark.django_db
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def hear(actor, application, held_at, outcome, **kwargs):
-    application.refresh_from_db()
-    return services.hearing_record(
-        actor=actor,
-        application=application,
-        held_at=when(held_at),
-        outcome=outcome,
-        expected_version=application.lock_version,
-        **kwargs,
-    )
 
 
 def breach(actor, case, occurred_at, *, arrested_at=None, **kwargs) -> Breach:

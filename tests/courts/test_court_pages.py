@@ -5,11 +5,9 @@ recording a hearing's outcome, varying and discharging the order, and the court 
 The DVPN of `served_dvpn` was served at 09:00 on Fri 6 Mar 2026: the hearing must start by
 Mon 9 Mar 2026 09:00. `application` is listed for Sat 7 Mar 10:00."""
 
-import html
 from io import BytesIO
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,19 +19,11 @@ from courts.forms import court as forms
 from courts.models import DVPO, Court, DVPOApplication, Hearing
 from courts.views.court import pack_filename
 from dvpo.errors import EditConflict
-from tests.courts.conftest import when
+from tests.helpers import flash, text, when
 
 pytestmark = pytest.mark.django_db
 
 DEADLINE = "Mon 9 Mar 2026, 09:00"
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def court_part(response) -> str:

@@ -1,17 +1,13 @@
 """The pure court rules: listing, lapse, order dates, breach times, sanctions, record flags."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from courts import rules
 from dvpo import deadlines
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
+from tests.helpers import when
 
 DEADLINE = when("2026-03-09T09:00:00+00:00")
 

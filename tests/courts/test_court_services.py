@@ -2,7 +2,7 @@
 record flags and who may do each. The DVPN was served Fri 6 Mar 2026 09:00 (GMT);
 the hearing must start by Mon 9 Mar 2026 09:00."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,14 +12,12 @@ from courts import rules, services
 from courts.models import DVPO, Breach, DVPOApplication, Hearing
 from dvpo import deadlines
 from dvpo.errors import ActionRefused, EditConflict
+from tests.courts.conftest import hear
+from tests.helpers import when
 
 pytestmark = pytest.mark.django_db
 
 DEADLINE = "2026-03-09T09:00:00+00:00"
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def kinds(case) -> list[str]:
@@ -28,18 +26,6 @@ def kinds(case) -> list[str]:
 
 def pnc_tasks(case, kind=Task.Kind.PNC_REMOVAL) -> list[Task]:
     return list(case.tasks.filter(kind=kind))
-
-
-def hear(actor, application, held_at, outcome, **kwargs) -> Hearing:
-    application.refresh_from_db()
-    return services.hearing_record(
-        actor=actor,
-        application=application,
-        held_at=when(held_at),
-        outcome=outcome,
-        expected_version=application.lock_version,
-        **kwargs,
-    )
 
 
 # --- The application ----------------------------------------------------------

@@ -4,7 +4,6 @@
 Sat 7 Mar 2026 10:00 (GMT); the clock stands at Fri 6 Mar 2026 09:00."""
 
 import hashlib
-import html
 import re
 from datetime import date, datetime
 
@@ -18,16 +17,11 @@ from cases.models import Party
 from courts import selectors, services
 from courts.models import CalendarFeed, Court
 from courts.views.hearings import ics_escape, ics_fold
-from tests.conftest import COMPLETE_APPLICATION
-from tests.courts.conftest import when
+from tests.helpers import authorised_dvpn_for, text, when
 
 pytestmark = pytest.mark.django_db
 
 SATURDAY = "2026-03-07"
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def hearing_list(client, **params):
@@ -57,18 +51,7 @@ def served_case(*, reference, officer, superintendent, bcu, team, victim_name="A
         last_name="Other",
         date_of_birth=date(1980, 1, 1),
     )
-    dvpn = case_services.dvpn_start(actor=officer, case=case)
-    dvpn = case_services.dvpn_update(
-        actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version, **COMPLETE_APPLICATION
-    )
-    dvpn = case_services.dvpn_submit(actor=officer, dvpn=dvpn, expected_version=dvpn.lock_version)
-    dvpn = case_services.dvpn_decide(
-        actor=superintendent,
-        dvpn=dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=dvpn.lock_version,
-    )
+    dvpn = authorised_dvpn_for(case, officer=officer, superintendent=superintendent)
     return case_services.dvpn_serve(
         actor=officer,
         dvpn=dvpn,

@@ -2,18 +2,13 @@
 DVPN of `served_dvpn` was authorised and served then; the case was reported Thu 5 Mar
 2026 21:30, so a Victims' Code referral is due by Tue 10 Mar 2026 00:00."""
 
-from datetime import datetime
-
 import pytest
 
 from dvpo.models import Organisation
 from dvpo.roles import Rank, Role
+from tests.helpers import when
 
 LISTED_FOR = "2026-03-07T10:00:00+00:00"  # Sat 7 Mar 2026, 10:00: in time
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 SAFE_CONTACT = {

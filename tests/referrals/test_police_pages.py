@@ -19,6 +19,7 @@ from dvpo.errors import EditConflict
 from referrals import rules, services
 from referrals.forms.police import CHOOSE_CONSENT, MEETING_DATE_NEEDED
 from referrals.models import Alert, Referral
+from tests.helpers import decide
 from tests.referrals.conftest import SAFE_CONTACT, assess
 
 pytestmark = pytest.mark.django_db
@@ -156,15 +157,8 @@ def test_every_missing_item_shows_on_the_page_with_its_link(client, officer, cas
 def test_an_authorised_dvpn_not_yet_served_asks_for_service(
     client, march_6, officer, superintendent, submitted_dvpn, victim, service
 ):
-    from cases import services as case_services
 
-    dvpn = case_services.dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    dvpn = decide(submitted_dvpn, by=superintendent)
     assert dvpn.status == DVPN.Status.AUTHORISED
     referral = services.referral_create(
         actor=officer, case=dvpn.case, victim=victim, service=service, what_done="DVPN."

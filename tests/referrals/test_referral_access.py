@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from referrals import selectors, services
 from referrals.models import Referral
 from referrals.permissions import access_referral, referral_visibility
-from tests.referrals.conftest import assess, when
+from tests.helpers import when
+from tests.referrals.conftest import assess
 
 pytestmark = pytest.mark.django_db
 

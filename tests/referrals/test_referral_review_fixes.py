@@ -17,7 +17,7 @@ from dvpo.models import CalendarDay
 from referrals import rules, selectors, services
 from referrals.models import Alert, ContactAttempt, FollowUp, Referral
 from referrals.templatetags.referral_tags import followups_by_referral
-from tests.referrals.conftest import when
+from tests.helpers import when
 
 pytestmark = pytest.mark.django_db
 

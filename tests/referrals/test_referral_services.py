@@ -6,12 +6,13 @@ from datetime import date, timedelta
 import pytest
 
 from cases.models import CaseEvent, Party, Task
-from cases.services import case_create, dvpn_decide, party_add, safe_contact_save
+from cases.services import case_create, party_add, safe_contact_save
 from dvpo.errors import ActionRefused, EditConflict
 from referrals import rules, services
 from referrals.models import Alert, ContactAttempt, FollowUp, Referral
 from referrals.selectors import referral_facts
-from tests.referrals.conftest import assess, hear, when
+from tests.helpers import decide, when
+from tests.referrals.conftest import assess, hear
 
 pytestmark = pytest.mark.django_db
 
@@ -204,13 +205,7 @@ def test_permissions_must_have_been_asked(complete, officer, victim):
 def test_an_authorised_but_unserved_dvpn_has_no_known_end(
     march_6, submitted_dvpn, superintendent, draft, safe_contact, risk, officer
 ):
-    dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=True,
-        reasons="Made out.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    decide(submitted_dvpn, by=superintendent)
     services.referral_consent_record(
         actor=officer, referral=draft, consent="given", expected_version=None
     )
@@ -238,13 +233,7 @@ def test_send_checks_the_version(complete, officer):
 def test_a_referral_goes_out_when_the_dvpn_was_refused(
     march_6, submitted_dvpn, superintendent, draft, safe_contact, risk, officer
 ):
-    dvpn_decide(
-        actor=superintendent,
-        dvpn=submitted_dvpn,
-        authorise=False,
-        reasons="Not necessary.",
-        expected_version=submitted_dvpn.lock_version,
-    )
+    decide(submitted_dvpn, by=superintendent, authorise=False, reasons="Not necessary.")
     services.referral_consent_record(
         actor=officer, referral=draft, consent="given", expected_version=None
     )

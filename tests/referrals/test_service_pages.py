@@ -8,7 +8,6 @@ import io
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent
@@ -16,20 +15,12 @@ from dvpo.errors import EditConflict
 from referrals import rules, services
 from referrals.models import Alert, ContactAttempt, FollowUp, Referral
 from referrals.views.service import csv_safe
-from tests.referrals.conftest import when
+from tests.helpers import flash, text, when
 
 pytestmark = pytest.mark.django_db
 
 NOTES = "She said P keeps a spare key under the mat."
 TEXT_REFUSED = "The victim has not agreed to texts: do not send one."
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def url(name, referral=None, *extra):

@@ -3,17 +3,12 @@ of `served_dvpn` was served then, so its hearing must start by Mon 9 Mar 2026 09
 (Sunday is not counted). Its steps (counted hours): 24 h Sat 7 Mar 09:00, 12 h Sat 7 Mar
 21:00, 4 h Mon 9 Mar 05:00, 1 h Mon 9 Mar 08:00, overdue Mon 9 Mar 09:00."""
 
-from datetime import datetime
-
 import pytest
 
 from dvpo.roles import Rank, Role
+from tests.helpers import when
 
 LISTED_FOR = "2026-03-07T10:00:00+00:00"
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from referrals.models import Alert
-from tests.reminders.conftest import when
+from tests.helpers import when
 
 URL = reverse("notifications")
 READ_URL = reverse("notifications_mark_read")

@@ -9,7 +9,7 @@ from courts.models import DVPO
 from dvpo import deadlines
 from dvpo.models import ReminderDelivery
 from dvpo.reminders import reminders_send
-from tests.reminders.conftest import when
+from tests.helpers import when
 
 
 def scan_at(text: str) -> dict:

@@ -7,7 +7,7 @@ from django.core import mail
 from dvpo.models import BCU, ReminderDelivery
 from dvpo.reminders import ALERT_KIND, KINDS, reminder_deliver, reminders_due, reminders_send
 from referrals.models import Alert
-from tests.reminders.conftest import when
+from tests.helpers import when
 
 SAT_24H = when("2026-03-07T09:00:00+00:00")
 SAT_12H = when("2026-03-07T21:00:00+00:00")

@@ -12,7 +12,7 @@ from dvpo.celery import app
 from dvpo.models import ReminderDelivery
 from dvpo.tasks import reminders_scan
 from referrals.models import Alert
-from tests.reminders.conftest import when
+from tests.helpers import when
 
 SERVED = when("2026-03-06T09:00:00+00:00")
 DEADLINE = when("2026-03-09T09:00:00+00:00")  # Mon: 48 counted hours, Sunday skipped

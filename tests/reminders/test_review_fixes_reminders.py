@@ -10,7 +10,7 @@ from dvpo import reminders
 from dvpo.models import ReminderDelivery
 from dvpo.reminders import KINDS, reminders_due, reminders_send
 from referrals.models import Alert, ContactAttempt, FollowUp, Referral
-from tests.reminders.conftest import when
+from tests.helpers import when
 
 pytestmark = pytest.mark.django_db
 
