@@ -90,6 +90,12 @@ ADMIN_MODEL_PERMISSIONS = [
     f"{action}_{model}"
     for model in ("user", "organisation", "bcu", "team", "court", "calendarday")
     for action in ("add", "change", "view")
+] + [
+    # django-axes: see sign-in attempts and failures; deleting an access attempt unlocks it.
+    "view_accessattempt",
+    "delete_accessattempt",
+    "view_accesslog",
+    "view_accessfailurelog",
 ]
 
 ROLE_NEEDS_POLICE = "{role} is a police role; this person is not in a police force."

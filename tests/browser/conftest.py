@@ -61,12 +61,22 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A phone-sized page: the app must work at 3 a.m. on a small screen."""
+    """A phone-sized page: the app must work at 3 a.m. on a small screen. Any Content
+    Security Policy violation the browser reports (an inline script or style, a style=""
+    attribute, a file from elsewhere) fails the test at teardown."""
     context = browser.new_context(viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    csp_violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            csp_violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not csp_violations, "Content Security Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from cases.models import DVPN, Case
 from tests.browser.helpers import press
@@ -55,7 +56,7 @@ def test_from_incident_to_served_dvpn(
         # 1. A mistake first: no reference, a time in the wrong form.
         page.get_by_label("Time the incident was reported").fill("7pm")
         page.get_by_role("button", name="Record the incident").click()
-        assert page.title().startswith("Error:")
+        expect(page).to_have_title(re.compile(r"^Error:"))  # waits for the new page
         assert page.get_by_text("Enter the crime reference").first.is_visible()
         axe_check("new incident with errors")
 

@@ -791,7 +791,7 @@ def test_the_notice_holds_what_section_25_requires(client, officer, served_dvpn,
     assert "lasts until that application has been decided" in body
     assert f"{superintendent.display_name}, Fri 6 Mar 2026, 09:00" in body
     assert f"{officer.display_name}, Fri 6 Mar 2026, 09:00" in body
-    assert '<style media="print">' in body and ".moj-header" in body
+    assert '<style media="print" nonce="' in body and ".moj-header" in body
     assert page("dvpn_notice_pdf", served_dvpn) in body
 
 
