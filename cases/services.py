@@ -660,12 +660,10 @@ def dvpn_serve(
 def hearing_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
     """After a change to the bank-holiday calendar, work out again the hearing deadline
     of every served or lapsed DVPN whose hearing has not started (once one has, its deadline
-    is frozen: it was met or missed as it stood). A lapsed DVPN whose new deadline is still
-    to come is in force after all: it is reinstated. Returns how many moved."""
-    from courts.services import dvpn_lapse_correct  # the court half undoes its own lapse
-
+    is frozen: it was met or missed as it stood). Reinstating a lapsed DVPN whose new
+    deadline is still to come is the court half's job (court_deadlines_recompute).
+    Returns how many moved."""
     moved = 0
-    now = timezone.now()
     open_dvpns = (
         DVPN.objects.select_for_update(of=("self",))
         .select_related("case")
@@ -686,12 +684,5 @@ def hearing_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
             f"Hearing deadline moved from {deadlines.format_instant(before)} "
             f"to {deadlines.format_instant(deadline)}.",
         )
-        if dvpn.status == DVPN.Status.LAPSED and deadline >= now:
-            dvpn_lapse_correct(
-                dvpn=dvpn,
-                actor=actor,
-                reason="after a calendar change the hearing deadline is "
-                + deadlines.format_instant(deadline),
-            )
         moved += 1
     return moved

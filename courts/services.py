@@ -965,11 +965,29 @@ def case_record_flags(case: Case) -> list[tuple[str, str, date]]:
     )
 
 
+def _lapses_undo_after_calendar_change(*, actor) -> None:
+    """A lapsed DVPN with no hearing whose (recomputed) deadline is still to come is in force."""
+    lapsed = (
+        DVPN.objects.select_for_update(of=("self",))
+        .filter(status=DVPN.Status.LAPSED, hearing_deadline__gte=timezone.now())
+        .exclude(dvpo_application__hearings__isnull=False)
+    )
+    for dvpn in lapsed.select_related("case"):
+        dvpn_lapse_correct(
+            dvpn=dvpn,
+            actor=actor,
+            reason="after a calendar change the hearing deadline is "
+            + _when(dvpn.hearing_deadline),
+        )
+
+
 @transaction.atomic
 def court_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
     """After a change to the bank-holiday calendar (and after hearing deadlines were worked
     out again): the listed-late flag of undecided applications and the production deadline
-    of breaches not yet dealt with. Returns how many rows changed."""
+    of breaches not yet dealt with; and a lapsed DVPN whose new deadline is still to come is
+    reinstated. Returns how many listing flags and breach deadlines changed."""
+    _lapses_undo_after_calendar_change(actor=actor)
     changed = 0
     undecided = (
         DVPOApplication.objects.select_for_update(of=("self",))

@@ -77,7 +77,7 @@ def home(request):
 @require_GET
 def notifications(request):
     """The signed-in person's alerts and reminders, newest first; only their own."""
-    from cases.views.common import paginate
+    from dvpo.pages import paginate
     from dvpo.reminders import link_for, notifications_for
 
     page = paginate(request, notifications_for(request.user))

@@ -18,9 +18,9 @@ from cases import rules, services
 from cases.forms import dvpn as forms
 from cases.models import DVPN, Party
 from cases.permissions import access_case, can_authorise
-from cases.views.common import paginate, run_service
 from dvpo.deadlines import format_duration, format_instant
 from dvpo.errors import ActionRefused
+from dvpo.pages import paginate, run_service
 from dvpo.pdf import filename_safe, pdf_response
 
 SUBMITTED_MESSAGE = "Submitted for authorisation"

@@ -16,7 +16,7 @@ from cases.forms.incident import CaseEditForm, CaseForm
 from cases.models import DVPN, Case, CaseEvent, Party, RiskAssessment, Task
 from cases.permissions import access_case, can_authorise, can_work_on_case, case_visibility
 from cases.services import age_on, case_create, case_update, dvpn_involved
-from cases.views.common import paginate, run_service
+from dvpo.pages import paginate, run_service
 
 ROLE_ORDER = [
     Party.Role.VICTIM,

@@ -12,7 +12,7 @@ from cases.forms.people import NEW_PERSON, MatchForm, PartyForm, SafeContactForm
 from cases.models import Party, Person, SafeContact
 from cases.permissions import access_case
 from cases.selectors import cases_visible
-from cases.views.common import run_service
+from dvpo.pages import run_service
 
 MAX_MATCHES = 10
 

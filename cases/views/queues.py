@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import queues
-from cases.views.common import paginate
 from dvpo.models import BCU, Team, User
+from dvpo.pages import paginate
 
 
 class QueueFilterForm(forms.Form):

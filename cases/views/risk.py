@@ -11,8 +11,8 @@ from cases import services
 from cases.forms.risk import ReviewForm, RiskForm
 from cases.models import Case, Party, RiskAssessment, RiskInstrument, Task
 from cases.permissions import access_case, case_visibility
-from cases.views.common import paginate, run_service
 from dvpo.deadlines import format_duration
+from dvpo.pages import paginate, run_service
 
 QA_PERMISSION = "dvpo.quality_assure_dash"
 

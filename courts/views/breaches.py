@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.permissions import access_case
-from cases.views.common import run_service
 from courts import services
 from courts.forms import breaches as forms
 from courts.models import Breach
 from courts.services import PROHIBITION_NEEDS
 from dvpo.deadlines import format_instant
 from dvpo.forms import time_as_typed
+from dvpo.pages import run_service
 
 RECORDED = "Breach recorded"
 ARREST_RECORDED = "Arrest recorded"

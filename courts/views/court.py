@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.models import DVPN, RiskAssessment
 from cases.permissions import access_case
 from cases.rules import premises_sought
-from cases.views.common import run_service
 from cases.views.dvpn import _people, prohibitions
 from courts import rules, selectors, services
 from courts.forms import court as forms
 from courts.models import DVPO, DVPOApplication
 from dvpo.deadlines import format_instant
 from dvpo.forms import time_as_typed
+from dvpo.pages import run_service
 from dvpo.pdf import filename_safe, pdf_response
 
 NO_SERVED_DVPN = "There is no served DVPN on this case to apply to court for."

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Party
-from cases.views.common import paginate
 from courts import selectors
 from courts.models import Court
+from dvpo.pages import paginate
 
 CALENDAR_NAME = "DVPO hearings"
 HEARING_MINUTES = 60

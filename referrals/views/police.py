@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import DVPN, Party
 from cases.permissions import access_case
-from cases.views.common import run_service
 from dvpo.deadlines import format_instant
+from dvpo.pages import run_service
 from referrals import rules, selectors, services
 from referrals.forms import police as forms
 from referrals.models import Referral

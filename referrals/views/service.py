@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import RiskGrade
-from cases.views.common import paginate, run_service
+from dvpo.pages import paginate, run_service
 from referrals import rules, selectors, services
 from referrals.forms import service as forms
 from referrals.models import ContactAttempt, FollowUp, Referral

@@ -1,4 +1,4 @@
-"""What every case view shares: turning a refused action into a form error, and paging."""
+"""What every page shares: turning a refused action into a form error, and paging."""
 
 from django.core.paginator import Paginator
 
