@@ -80,8 +80,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
-    "crispy_forms",
-    "crispy_forms_gds",
     "axes",
     "dvpo",
     "cases",
@@ -125,9 +123,6 @@ TEMPLATES = [
         },
     },
 ]
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
-CRISPY_TEMPLATE_PACK = "gds"
 
 # --- People and sign-in ----------------------------------------------------
 AUTH_USER_MODEL = "dvpo.User"
