@@ -1,7 +1,10 @@
 """Who may see and change a case: one place, used by every view, selector and export.
 
 Outsiders (another force, a support service, an administrator) never learn that a
-case exists: `access_case` raises Http404 for them.
+case exists: `access_case` raises Http404 for them. A police officer, DVPO officer or
+supervisor of the same force opening a case outside their BCU or team is asked why
+first (break glass, audit/breakglass.py); every case opened is noted for the s.62
+access log (audit/log.py), written once per request.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from audit import log
+from audit.breakglass import BreakGlassRequired, active_grant, may_break_glass
 from cases.models import Case
 from dvpo.roles import Rank, Role
 
@@ -32,18 +37,26 @@ def case_visibility(user) -> Q:
     return in_force & visible
 
 
-def can_view_case(user, case: Case) -> bool:
+def view_basis(user, case: Case) -> str | None:
+    """Which rule lets this user see the case (for the access log), or None."""
     if not user.is_authenticated or user.organisation_id != case.force_id:
-        return False
+        return None
     if not user.organisation.is_police:
-        return False
+        return None
     roles = user.roles
-    return bool(
-        roles & FORCE_WIDE
-        or case.owner_id == user.pk
-        or (roles & BCU_WIDE and user.bcu_id and user.bcu_id == case.bcu_id)
-        or (Role.OFFICER in roles and user.team_id and user.team_id == case.team_id)
-    )
+    if roles & FORCE_WIDE:
+        return log.Basis.FORCE
+    if case.owner_id == user.pk:
+        return log.Basis.OWNER
+    if roles & BCU_WIDE and user.bcu_id and user.bcu_id == case.bcu_id:
+        return log.Basis.BCU
+    if Role.OFFICER in roles and user.team_id and user.team_id == case.team_id:
+        return log.Basis.TEAM
+    return None
+
+
+def can_view_case(user, case: Case) -> bool:
+    return view_basis(user, case) is not None
 
 
 def can_work_on_case(user, case: Case) -> bool:
@@ -62,12 +75,26 @@ def can_authorise(user) -> bool:
 
 
 def access_case(user, case_id: int, *, work: bool = False) -> Case:
-    """The case; 404 for anyone who may not see it, 403 for work they may not do on it."""
+    """The case; 404 for anyone who may not see it, 403 for work they may not do on it.
+
+    Same-force police users outside the case's BCU or team get BreakGlassRequired (a 403
+    that the audit middleware turns into the "why do you need it?" page on a GET) until
+    they give a reason; then they may read the case, not work on it."""
     case = get_object_or_404(
         Case.objects.select_related("force", "bcu", "team", "owner"), pk=case_id
     )
-    if not can_view_case(user, case):
-        raise Http404
+    basis = view_basis(user, case)
+    if basis is None:
+        if not may_break_glass(user, case):
+            raise Http404
+        grant = active_grant(user, case)
+        if grant is None:
+            raise BreakGlassRequired(case)
+        if work:
+            raise PermissionDenied
+        log.note_access(case=case, basis=log.Basis.BREAK_GLASS, reason=grant.reason)
+        return case
     if work and not can_work_on_case(user, case):
         raise PermissionDenied
+    log.note_access(case=case, basis=basis)
     return case

@@ -30,6 +30,7 @@ from cases.permissions import can_authorise, can_view_case, can_work_on_case
 from dvpo import deadlines
 from dvpo.calendar import current_calendar
 from dvpo.errors import ActionRefused, check_version, require, save_as
+from reports.services import flag_record
 
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to do that on this case."
@@ -574,6 +575,8 @@ def dvpn_decide(
     save_as(dvpn, actor)
     kind = CaseEvent.Kind.DVPN_AUTHORISED if authorise else CaseEvent.Kind.DVPN_REFUSED
     event_record(dvpn.case, kind, actor, reasons)
+    if authorise:
+        flag_record(case_id=dvpn.case_id, code="FP", at=dvpn.decided_at)  # reports: FP
     return dvpn
 
 
@@ -643,6 +646,7 @@ def dvpn_serve(
         "Hearing must be by " + deadlines.format_instant(dvpn.hearing_deadline),
         at=served_at,
     )
+    flag_record(case_id=dvpn.case_id, code="FQ", at=served_at)  # reports: FQ
     # One PNC task per notice (not task_open, which would fold it into another open one).
     note = (
         f"Enter the DVPN on the PNC: version {dvpn.version}, served "

@@ -22,6 +22,7 @@ from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing
 from dvpo import deadlines
 from dvpo.calendar import current_calendar
 from dvpo.errors import ActionRefused, check_version, require, save_as
+from reports.services import flag_record
 
 # --- Messages (tests assert on these) ----------------------------------------
 NOT_ALLOWED = "You do not have permission to record court work on this case."
@@ -499,6 +500,7 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
         **values,
     )
     save_as(order, actor)
+    flag_record(case_id=case.pk, code="FS", at=made_at)  # reports: FS
     event_record(
         case,
         CaseEvent.Kind.DVPO_GRANTED,
@@ -844,6 +846,7 @@ def breach_record(
         )
     breach.production_deadline = _production_deadline(breach)
     save_as(breach, actor)
+    flag_record(case_id=case.pk, code="FU" if breach.is_order else "FT", at=occurred_at)
     what = "DVPO" if breach.is_order else f"DVPN v{breach.dvpn.version}"
     summary = (
         f"{what}: {breach.get_prohibition_display().lower()} at {_when(occurred_at)}, "

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from dvpo.calendar import calendar_day_delete, calendar_day_save
 from dvpo.models import BCU, CalendarDay, Organisation, Team, User
 from dvpo.roles import Role, role_problems
+from dvpo.signin import second_factor_reset
 
 admin.site.site_header = "dvpo administration"
 admin.site.site_title = "dvpo administration"
@@ -37,6 +38,29 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         *BaseUserAdmin.fieldsets,
         ("Organisation", {"fields": ("organisation", "bcu", "team", "rank", "shoulder_number")}),
     )
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description="Reset two-factor sign-in (they must set up an authenticator again)",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        """For a lost or replaced phone: removes the person's authenticator and backup codes,
+        signs out their sessions at the next request and makes them set up again after their
+        password. Recorded in the admin log ("Recent actions", the user's history)."""
+        for user in queryset:
+            removed = second_factor_reset(user=user)
+            self.log_change(
+                request,
+                user,
+                f"Reset two-factor sign-in ({removed} device(s) removed); "
+                "they must set it up again at their next sign-in.",
+            )
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {queryset.count()} user(s). "
+            "They must set up an authenticator at their next sign-in.",
+        )
 
 
 @admin.register(Organisation)

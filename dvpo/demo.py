@@ -5,13 +5,61 @@ Loading it twice changes nothing: every row is found by its natural key and
 only written when it differs.
 """
 
+import time
+from base64 import b32encode
+from binascii import unhexlify
+from datetime import datetime
+
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from courts.models import Court
-from dvpo.demo_accounts import ACCOUNTS, BCUS, COURT, DEMO_PASSWORD, FORCE, SERVICE
+from dvpo.demo_accounts import (
+    ACCOUNTS,
+    BCUS,
+    COURT,
+    DEMO_BACKUP_CODES,
+    DEMO_PASSWORD,
+    DEMO_TOTP_KEY,
+    FORCE,
+    SERVICE,
+)
 from dvpo.demo_cases import demo_cases_load
 from dvpo.models import BCU, Organisation, Team, User
 from dvpo.services import user_set_roles
+
+# --- DEMO ONLY: the two-factor key every demo account shares ---------------------------------
+TOTP_STEP_SECONDS = 30
+
+
+def demo_totp_key_base32() -> str:
+    """The demo key as authenticator apps take it (base32)."""
+    return b32encode(unhexlify(DEMO_TOTP_KEY)).decode()
+
+
+def totp_token(key_hex: str, at: datetime | float | None = None) -> str:
+    """The 6-digit TOTP code for a hex key at `at` (default: now, which time-machine moves)."""
+    totp = TOTP(unhexlify(key_hex), step=TOTP_STEP_SECONDS, t0=0, digits=6, drift=0)
+    if isinstance(at, datetime):
+        at = at.timestamp()
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
+
+
+def demo_totp_token(at: datetime | float | None = None) -> str:
+    """The demo accounts' current two-factor code, for browser tests and load scripts.
+
+    A code is accepted once per account per 30-second step (django-otp refuses a replay), so
+    a script signing in as the same demo account twice must wait for the next step."""
+    return totp_token(DEMO_TOTP_KEY, at)
+
+
+def demo_seconds_left(at: float | None = None) -> int:
+    """Seconds until the current demo code changes."""
+    now = time.time() if at is None else at
+    return TOTP_STEP_SECONDS - int(now) % TOTP_STEP_SECONDS
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -74,4 +122,26 @@ def _demo_user(username, first, last, organisation, bcu, team, rank, role) -> in
     if user.roles != {role}:
         user_set_roles(user=user, roles=[role])
         changed = True
+    changed = _demo_second_factor(user) or changed
     return int(changed)
+
+
+def _demo_second_factor(user) -> bool:
+    """The demo TOTP device (DEMO_TOTP_KEY) and the demo backup codes; True if anything changed."""
+    totp, changed = TOTPDevice.objects.get_or_create(
+        user=user, name="default", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+    )
+    if totp.key != DEMO_TOTP_KEY or not totp.confirmed:
+        totp.key, totp.confirmed = DEMO_TOTP_KEY, True
+        totp.save(update_fields=["key", "confirmed"])
+        changed = True
+    others, _ = TOTPDevice.objects.filter(user=user).exclude(pk=totp.pk).delete()
+    changed = changed or bool(others)
+    backup, created = StaticDevice.objects.get_or_create(user=user, name="backup")
+    have = set(backup.token_set.values_list("token", flat=True))
+    if have != set(DEMO_BACKUP_CODES):
+        backup.token_set.all().delete()
+        for code in DEMO_BACKUP_CODES:
+            backup.token_set.create(token=code)
+        changed = True
+    return changed or created

@@ -6,6 +6,13 @@ Kept free of models so the `make run` banner can print the accounts.
 from dvpo.roles import POLICE, SUPPORT, Rank, Role
 
 DEMO_PASSWORD = "demo-only-not-secret"  # noqa: S105 - published demo password
+# Published on purpose, like DEMO_PASSWORD, so that anyone trying the demo can sign in: add
+# the key to an authenticator app (demo_totp_key_base32()), or print the current code with
+# `python manage.py demo_code`. The demo loader refuses to run with DEBUG off, so this key
+# never guards a real account. (It is the RFC 6238 test key.)
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, as django-otp stores it
+# Single-use backup codes every demo account has; load_demo restores any that were used.
+DEMO_BACKUP_CODES = ("demo1111", "demo2222", "demo3333")
 
 FORCE = {"code": "northshire", "name": "Northshire Police (demo)", "kind": POLICE}
 SERVICE = {"code": "harbour-lights", "name": "Harbour Lights Support (demo)", "kind": SUPPORT}

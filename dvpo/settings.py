@@ -81,10 +81,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "dvpo",
     "cases",
     "courts",
     "referrals",
+    "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -94,8 +100,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp: request.user.is_verified(); then every page but sign-in and set-up
+    # demands a verified session (dvpo/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "dvpo.middleware.RequireTwoFactorMiddleware",
     "dvpo.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The s.62 access log: one INSERT per request for what it opened; the break-glass page.
+    "audit.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -158,6 +170,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Two-factor sign-in (django-two-factor-auth on django-otp): password, then a TOTP code from
+# an authenticator app or a single-use backup code. Every account must have a device; one
+# without is sent to set-up straight after the password (dvpo/middleware.py). Each wrong code
+# doubles the wait before the next is checked (1 s, 2 s, 4 s ...: django-otp's throttling).
+OTP_TOTP_ISSUER = "dvpo"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # never "remember this browser"
+TWO_FACTOR_PATCH_ADMIN = False  # the admin's own sign-in page is sent to ours (dvpo/urls.py)
+# Authorising or refusing a DVPN needs the password and a current code given within the
+# last REAUTH_MINUTES (signing in counts); otherwise "Confirm it's you" first.
+REAUTH_MINUTES = env_int("REAUTH_MINUTES", 5, minimum=1)
+BACKUP_CODE_COUNT = 10
 
 # Sessions end after this many minutes without a request (sliding expiry).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
@@ -280,6 +307,18 @@ REFERRAL_ESCALATE_AFTER_FAILED_ATTEMPTS = env_int(
 REMINDER_CATCH_UP_HOURS = env_int("REMINDER_CATCH_UP_HOURS", 24, minimum=1)
 # A reminder sent more than this many minutes after its moment is marked late.
 REMINDER_LATE_AFTER_MINUTES = env_int("REMINDER_LATE_AFTER_MINUTES", 2, minimum=1)
+
+# --- Access log and retention (audit/) -----------------------------------------
+# A police user who breaks the glass on a case outside their BCU or team may read it this long.
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 8, minimum=1)
+# `manage.py retention`: a case is due for review this many years after its last activity
+# (its latest timeline event), and is anonymised this many years after it.
+RETENTION_REVIEW_YEARS = env_int("RETENTION_REVIEW_YEARS", 6, minimum=1)
+RETENTION_DELETE_YEARS = env_int("RETENTION_DELETE_YEARS", 7, minimum=1)
+if RETENTION_DELETE_YEARS < RETENTION_REVIEW_YEARS:
+    raise ImproperlyConfigured(
+        "RETENTION_DELETE_YEARS must not be less than RETENTION_REVIEW_YEARS."
+    )
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {

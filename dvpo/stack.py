@@ -127,11 +127,17 @@ def wait_until_healthy(url: str, children: dict[str, subprocess.Popen], timeout=
 
 
 def banner(url: str) -> None:
-    from dvpo.demo_accounts import ACCOUNTS, DEMO_PASSWORD
+    from base64 import b32encode
+
+    from dvpo.demo_accounts import ACCOUNTS, DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_TOTP_KEY
 
     lines = [
         f"dvpo is running at {url}",
         f"Demo accounts (password for all: {DEMO_PASSWORD}, demo only):",
+        "Second step: the code an authenticator app shows for the demo key "
+        f"{b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()},",
+        "  or `.venv/bin/python manage.py demo_code`, or a backup code: "
+        + ", ".join(DEMO_BACKUP_CODES),
     ]
     lines += [f"  {username:<18} {spec[-1].label}" for username, spec in ACCOUNTS.items()]
     lines.append("Press Ctrl-C to stop everything.")

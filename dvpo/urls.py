@@ -1,17 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from dvpo import health, views
+from dvpo import health, signin, views
+
+# Two-factor sign-in (dvpo/signin.py): the package's views under our own addresses, in the
+# "two_factor" namespace its code reverses. Only the authenticator-app method; nobody can
+# switch two-factor off (an administrator resets it from the user's admin page).
+two_factor_patterns = (
+    [
+        path("sign-in/", signin.LoginView.as_view(), name="login"),
+        path("two-factor/set-up/", signin.SetupView.as_view(), name="setup"),
+        path("two-factor/qr-code/", signin.QRGeneratorView.as_view(), name="qr"),
+        path(
+            "two-factor/set-up/complete/",
+            signin.SetupCompleteView.as_view(),
+            name="setup_complete",
+        ),
+        path("two-factor/backup-codes/", signin.BackupTokensView.as_view(), name="backup_tokens"),
+    ],
+    "two_factor",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
+    path("sign-in/", signin.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("confirm-its-you/", signin.confirm_identity, name="confirm_identity"),
+    path("", include(two_factor_patterns)),
     path("healthz", health.healthz, name="healthz"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
@@ -19,5 +36,9 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("courts.urls")),
     path("", include("referrals.urls")),
+    path("", include("reports.urls")),
+    path("", include("audit.urls")),
+    # The admin's own sign-in page has no second step: send it to ours.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

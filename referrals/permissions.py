@@ -4,7 +4,8 @@ Organisations are real boundaries (domain.md §2). A support service sees a refe
 once it has been sent to it, and only the referral's fields; everyone else (police
 included, another service, an administrator) gets 404 from `access_referral`. The
 police read referrals through `access_case` and `selectors.referrals_for_case`, which
-never loads a caseworker's notes.
+never loads a caseworker's notes. Every referral a service opens is noted for the
+s.62 access log (audit/log.py; one row per request, with the victim concerned).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from audit import log
 from cases.models import Case
 from cases.permissions import can_view_case, can_work_on_case
 from referrals.models import Referral
@@ -75,4 +77,10 @@ def access_referral(user, referral_id: int, *, perm: str | None = None) -> Refer
         raise Http404
     if perm and not user.has_perm(perm):
         raise PermissionDenied
+    log.note_access(
+        case=referral.case,
+        basis=log.Basis.SERVICE,
+        people=[referral.victim.person_id],
+        obj=referral,
+    )
     return referral

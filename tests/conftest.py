@@ -14,6 +14,33 @@ settings.register_profile("dvpo", derandomize=True, deadline=None)
 settings.load_profile("dvpo")
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """Every page needs a session that passed two-factor sign-in (dvpo.middleware), so the test
+    client's force_login gives the user a real TOTP device (in the test database) and marks
+    the session verified as django_otp.login does, with the identity confirmed now (for
+    decisions that need a recent confirmation). tests/test_two_factor.py signs in for real."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        from django.utils import timezone
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from dvpo.signin import IDENTITY_CONFIRMED_AT
+
+        original(self, user, backend)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="default")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[IDENTITY_CONFIRMED_AT] = timezone.now().timestamp()
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def roles(db):
     roles_sync()

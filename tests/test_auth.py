@@ -4,15 +4,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
-from dvpo.demo_accounts import DEMO_PASSWORD
 from dvpo.roles import Rank, Role
+from tests.signin import give_authenticator, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client, username, password=DEMO_PASSWORD):
-    return client.post(reverse("login"), {"username": username, "password": password})
 
 
 def test_sign_in_page_renders_with_the_shell(client):
@@ -25,14 +22,19 @@ def test_sign_in_page_renders_with_the_shell(client):
 
 
 def test_sign_in_and_out(client, officer):
-    response = sign_in(client, officer.username)
+    give_authenticator(officer)
+    response = sign_in(client, officer.username)  # the password, then the code
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+    assert client.session[DEVICE_ID_SESSION_KEY]
     home = client.get(reverse("home"))
     assert home.status_code == 200
     assert "Your cases" in home.content.decode()
     response = client.post(reverse("logout"))
     assert response.status_code == 302
+    # Signing out ends the verified state with the session.
+    assert DEVICE_ID_SESSION_KEY not in client.session
+    assert "_auth_user_id" not in client.session
     assert client.get(reverse("home")).status_code == 302
 
 

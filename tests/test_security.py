@@ -9,13 +9,9 @@ from axes.models import AccessAttempt, AccessLog
 from django.urls import reverse
 from django.utils import timezone
 
-from dvpo.demo_accounts import DEMO_PASSWORD
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client, username, password=DEMO_PASSWORD):
-    return client.post(reverse("login"), {"username": username, "password": password})
 
 
 def csp_directives(response) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ service and the printable notice (Crime and Security Act 2010 s.24-s.25)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from dvpo.deadlines import format_duration, format_instant
 from dvpo.errors import ActionRefused
 from dvpo.pages import paginate, run_service
 from dvpo.pdf import filename_safe, pdf_response
+from dvpo.signin import identity_confirmed_recently, require_recent_identity, stashed_form
 
 SUBMITTED_MESSAGE = "Submitted for authorisation"
 
@@ -368,6 +370,12 @@ def dvpn_decide(request, case_id, dvpn_id):
     if not can_authorise(request.user):
         raise PermissionDenied
     dvpn = _get_dvpn(case, dvpn_id)
+    # A decision needs the password and a code given within REAUTH_MINUTES: otherwise
+    # "Confirm it's you" first, keeping what was typed to show it again here.
+    confirm_first = require_recent_identity(request) if request.method == "POST" else None
+    if confirm_first is not None:
+        return confirm_first
+    restored = stashed_form(request) if request.method == "GET" else None
     if request.method == "POST":
         form = forms.DecideForm(request.POST)
         if form.is_valid():
@@ -392,6 +400,8 @@ def dvpn_decide(request, case_id, dvpn_id):
                     )
                 messages.success(request, text)
                 return redirect("authorisation_queue")
+    elif restored:
+        form = forms.DecideForm(initial=restored)
     else:
         form = forms.DecideForm(initial={"expected_version": dvpn.lock_version})
     victim, perpetrator = _people(case)
@@ -402,6 +412,9 @@ def dvpn_decide(request, case_id, dvpn_id):
         request,
         "cases/dvpn/decide.html",
         {
+            "restored": bool(restored),
+            "confirm_needed": not identity_confirmed_recently(request),
+            "reauth_minutes": settings.REAUTH_MINUTES,
             "case": case,
             "dvpn": dvpn,
             "form": form,

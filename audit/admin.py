@@ -1,0 +1,34 @@
+"""The access log in the admin: read-only (the database refuses changes anyway)."""
+
+from django.contrib import admin
+
+from audit.models import AccessLog, BreakGlass, CaseErasure
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "organisation_name", "action", "case_id", "basis", "path"]
+    list_filter = ["action", "basis"]
+    search_fields = ["username", "path"]
+    date_hierarchy = "at"
+
+
+@admin.register(BreakGlass)
+class BreakGlassAdmin(ReadOnlyAdmin):
+    list_display = ["granted_at", "user", "case", "case_bcu", "reviewed_at", "reviewed_by"]
+
+
+@admin.register(CaseErasure)
+class CaseErasureAdmin(ReadOnlyAdmin):
+    list_display = ["case_id", "erased_at", "erased_by", "fields_erased", "people_erased"]

@@ -1,0 +1,317 @@
+"""Two-factor sign-in (django-two-factor-auth on django-otp), "Confirm it's you" and the
+administrator's reset of a person's second factor.
+
+Every account signs in with a password and then a code: the 6-digit TOTP code an
+authenticator app shows, or one of the person's single-use backup codes. Someone without an
+authenticator set up is sent to set-up straight after the password
+(dvpo.middleware.RequireTwoFactorMiddleware) and can use nothing else until they have
+confirmed a code. Each wrong code doubles the wait before the next one is checked
+(django-otp's throttling, OTP_TOTP_THROTTLE_FACTOR).
+
+Authorising or refusing a DVPN needs the password and a current code given within the last
+REAUTH_MINUTES; signing in counts as such a confirmation.
+"""
+
+from datetime import timedelta
+
+import django_otp
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.models import VerifyNotAllowed
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor import views as two_factor_views
+from two_factor.utils import default_device, get_otpauth_url
+
+# When the person last gave their password and a current code (seconds since the epoch).
+IDENTITY_CONFIRMED_AT = "dvpo_identity_confirmed_at"
+# What a superintendent typed into a decision that had to wait for "Confirm it's you".
+STASHED_FORM = "dvpo_stashed_form"
+
+CODE_REQUIRED = "Enter the 6-digit code from your authenticator app"
+CODE_FORMAT = "The code must be 6 digits, like 123456"
+CODE_WRONG = "That code is not right or has expired. Enter the code your app shows now"
+BACKUP_REQUIRED = "Enter one of your backup codes"
+BACKUP_WRONG = "That backup code is not right or has already been used"
+CODE_THROTTLED = (
+    "Codes are paused for this account after %(failure_count)d wrong codes in a row. "
+    "Wait a minute, then enter the code your app shows"
+)
+PASSWORD_REQUIRED = "Enter your password"  # noqa: S105 - a message, not a password
+PASSWORD_WRONG = "Your password is not right"  # noqa: S105 - a message, not a password
+
+_TOKEN_MESSAGES = dict(
+    OTPAuthenticationFormMixin.otp_error_messages,
+    token_required=CODE_REQUIRED,
+    invalid_token=CODE_WRONG,
+    n_failed_attempts=CODE_THROTTLED,
+)
+_BACKUP_MESSAGES = dict(_TOKEN_MESSAGES, token_required=BACKUP_REQUIRED, invalid_token=BACKUP_WRONG)
+
+
+# --- Recent confirmation of identity -------------------------------------------------------
+
+
+def identity_confirmed(request) -> None:
+    """Record that the person has just given their password and a current code."""
+    request.session[IDENTITY_CONFIRMED_AT] = timezone.now().timestamp()
+
+
+def identity_confirmed_recently(request) -> bool:
+    """True when the password and a code were given within the last REAUTH_MINUTES."""
+    at = request.session.get(IDENTITY_CONFIRMED_AT)
+    if at is None or not request.user.is_verified():
+        return False
+    age = timezone.now().timestamp() - float(at)
+    return 0 <= age <= timedelta(minutes=settings.REAUTH_MINUTES).total_seconds()
+
+
+def require_recent_identity(request):
+    """None when the identity was confirmed recently; otherwise the redirect to "Confirm it's
+    you", which comes back here. What a POST carried is kept in the session (not the CSRF
+    token) so that the page can show it again: see `stashed_form`."""
+    if identity_confirmed_recently(request):
+        return None
+    if request.method == "POST":
+        data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        request.session[STASHED_FORM] = {"path": request.path, "data": data}
+    return redirect_to_login(request.path, reverse("confirm_identity"))
+
+
+def stashed_form(request) -> dict | None:
+    """What the person typed on this page before being asked to confirm it's them (once)."""
+    stash = request.session.get(STASHED_FORM)
+    if not stash or stash.get("path") != request.path:
+        return None
+    del request.session[STASHED_FORM]
+    return stash["data"]
+
+
+# --- Devices ---------------------------------------------------------------------------------
+
+
+def backup_codes_replace(*, user, count: int | None = None) -> list[str]:
+    """Replace the person's backup codes with `count` new single-use ones and return them."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(count or settings.BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(*, user) -> int:
+    """Remove every authenticator and backup code of `user` (an administrator's action when a
+    phone is lost). Sessions that passed the second step with a removed device are signed
+    out at their next request; the person must then sign in and set up again. Returns how
+    many devices were removed."""
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        count, _ = model.objects.filter(user=user).delete()
+        removed += count
+    return removed
+
+
+# --- Sign-in and set-up ----------------------------------------------------------------------
+
+
+class LoginView(two_factor_views.LoginView):
+    """The package's wizard (password, then code, or a backup code) with our messages and
+    the sign-in recorded as a confirmation of identity."""
+
+    template_name = "two_factor/core/login.html"
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step=step, **kwargs)
+        step = step or self.steps.current
+        if step in (self.TOKEN_STEP, self.BACKUP_STEP):
+            backup = step == self.BACKUP_STEP
+            form.otp_error_messages = _BACKUP_MESSAGES if backup else _TOKEN_MESSAGES
+            field = form.fields["otp_token"]
+            field.label = "Backup code" if backup else "Code from your authenticator app"
+            field.error_messages.update(
+                required=BACKUP_REQUIRED if backup else CODE_REQUIRED,
+                invalid=CODE_FORMAT,
+                min_length=CODE_FORMAT,
+                max_length=CODE_FORMAT,
+            )
+        return form
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        context["next"] = self.get_redirect_url()
+        return context
+
+    def done(self, form_list, **kwargs):
+        response = super().done(form_list, **kwargs)
+        if self.request.session.get(DEVICE_ID_SESSION_KEY):
+            identity_confirmed(self.request)
+        return response
+
+
+def _issuer() -> str:
+    return getattr(settings, "OTP_TOTP_ISSUER", "dvpo")
+
+
+class SetupView(two_factor_views.SetupView):
+    """Set-up: an introduction, then the QR code and key with a code to confirm; then the
+    backup codes (SetupCompleteView)."""
+
+    qrcode_url = "two_factor:qr"
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        if "secret_key" in context:
+            username = self.request.user.get_username()
+            context["otpauth_url"] = get_otpauth_url(username, context["secret_key"], _issuer())
+            context["secret_key_groups"] = [
+                context["secret_key"][i : i + 4] for i in range(0, len(context["secret_key"]), 4)
+            ]
+        context["cancel_url"] = None
+        return context
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step=step, **kwargs)
+        if "token" in form.fields:
+            form.fields["token"].label = "Code from your authenticator app"
+            form.fields["token"].error_messages.update(
+                required=CODE_REQUIRED,
+                invalid=CODE_FORMAT,
+                min_value=CODE_FORMAT,
+                max_value=CODE_FORMAT,
+            )
+            form.error_messages = {"invalid_token": CODE_WRONG}
+        return form
+
+    def done(self, form_list, **kwargs):
+        super().done(form_list, **kwargs)
+        backup_codes_replace(user=self.request.user)
+        identity_confirmed(self.request)
+        url = reverse("two_factor:setup_complete")
+        next_url = self.get_redirect_url()
+        return redirect(f"{url}?next={next_url}" if next_url else url)
+
+
+class QRGeneratorView(two_factor_views.QRGeneratorView):
+    def get_issuer(self):
+        return _issuer()
+
+
+class SetupCompleteView(two_factor_views.SetupCompleteView):
+    """Shows the backup codes made at set-up, and where to go next."""
+
+    def get(self, request, *args, **kwargs):
+        # The package sends the person on at once when a "next" is in the session; we show
+        # the backup codes first.
+        return super(two_factor_views.SetupCompleteView, self).get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["backup_codes"] = list(
+            StaticToken.objects.filter(device__user=self.request.user).values_list(
+                "token", flat=True
+            )
+        )
+        context["next_url"] = _safe_next(self.request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        return context
+
+
+class BackupTokensView(two_factor_views.BackupTokensView):
+    """A signed-in, verified person sees their unused backup codes and can replace them."""
+
+    def form_valid(self, form):
+        backup_codes_replace(user=self.request.user)
+        messages.success(self.request, "New backup codes made. The old ones no longer work.")
+        return redirect(self.success_url)
+
+
+def _safe_next(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+# --- "Confirm it's you" ----------------------------------------------------------------------
+
+
+class ConfirmIdentityForm(forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": PASSWORD_REQUIRED},
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app, or a backup code",
+        max_length=16,
+        error_messages={"required": CODE_REQUIRED, "max_length": CODE_WRONG},
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.device = None
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=password) is None:
+            raise forms.ValidationError(PASSWORD_WRONG)
+        return password
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        user = self.request.user
+        if len(code) == 6 and code.isdigit():
+            device, wrong = default_device(user), CODE_WRONG
+        else:
+            device, wrong = StaticDevice.objects.filter(user=user).first(), BACKUP_WRONG
+        if device is None:
+            raise forms.ValidationError(wrong)
+        allowed, extra = device.verify_is_allowed()
+        if not allowed:
+            if extra.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+                raise forms.ValidationError(CODE_THROTTLED % extra)
+            raise forms.ValidationError(wrong)
+        if not device.verify_token(code):
+            raise forms.ValidationError(wrong)
+        self.device = device
+        return code
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+@login_required
+def confirm_identity(request):
+    """Ask for the password and a current code again, then go back to where the person was."""
+    if default_device(request.user) is None:
+        return redirect_to_login(_safe_next(request) or "/", reverse("two_factor:setup"))
+    if request.method == "POST":
+        form = ConfirmIdentityForm(request.POST, request=request)
+        if form.is_valid():
+            django_otp.login(request, form.device)
+            identity_confirmed(request)
+            return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
+    else:
+        form = ConfirmIdentityForm(request=request)
+    return render(
+        request,
+        "registration/confirm_identity.html",
+        {"form": form, "next": _safe_next(request), "minutes": settings.REAUTH_MINUTES},
+    )
