@@ -23,6 +23,18 @@ SUFFIX_ZONES = {
 }
 
 
+# Free text: room for any account an officer or caseworker writes, but nobody pastes a document
+# (or a megabyte) into a box. Addresses are shorter. Forms give these as max_length with
+# too_long() as the "max_length" message.
+TEXT_MAX = 10_000
+ADDRESS_MAX = 500
+
+
+def too_long(what: str, limit: int = TEXT_MAX) -> str:
+    """'{what} must be 10,000 characters or fewer (you typed 10,250)': Django gives the count."""
+    return f"{what} must be {limit:,} characters or fewer (you typed %(show_value)s)"
+
+
 # --- Radios and checkboxes -----------------------------------------------------------
 
 

@@ -8,7 +8,17 @@ from datetime import date, datetime, time
 
 from django import forms
 
-from dvpo.forms import YES_NO, Checkboxes, DateField, Radios, TimeField, check_local_instant
+from dvpo.forms import (
+    ADDRESS_MAX,
+    TEXT_MAX,
+    YES_NO,
+    Checkboxes,
+    DateField,
+    Radios,
+    TimeField,
+    check_local_instant,
+    too_long,
+)
 
 RELOAD = "Reload the page and try again"
 
@@ -67,6 +77,8 @@ class GroundsForm(VersionForm):
         widget=textarea(8),
         help_text="The violence, or threat of violence, by P towards the victim, and why a notice "
         "is necessary to protect them from P (Crime and Security Act 2010 s.24(2)).",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The grounds")},
     )
 
 
@@ -104,6 +116,8 @@ class ProhibitionsForm(VersionForm):
         widget=textarea(3),
         help_text="Only when the notice includes any of these provisions: the premises they "
         "cover, usually where the victim and P live together. It is printed on the notice.",
+        max_length=ADDRESS_MAX,
+        error_messages={"max_length": too_long("The address of the premises", ADDRESS_MAX)},
     )
 
     @classmethod
@@ -162,6 +176,8 @@ class ChildrenForm(VersionForm):
         help_text="Any person under 18 whose interests you consider relevant, such as children "
         "living at the address, and how the notice affects them (s.24(3)(a)). If there are none, "
         "say so.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("What you say about the welfare of children")},
     )
 
 
@@ -171,12 +187,16 @@ class VictimForm(VersionForm):
         required=False,
         widget=textarea(),
         help_text="The notice can be given without the victim's consent (s.24(4)).",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The victim's opinion")},
     )
     victim_opinion_steps = forms.CharField(
         label="If you could not find it out, what steps did you take?",
         required=False,
         widget=textarea(3),
         help_text="Only when the victim's opinion is not known (s.24(3)(b)).",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The steps you took")},
     )
 
 
@@ -186,6 +206,8 @@ class PRepresentationsForm(VersionForm):
         required=False,
         widget=textarea(),
         help_text="What P said when told about the notice, or that P made none (s.24(3)(c)).",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("P's representations")},
     )
 
 
@@ -196,6 +218,8 @@ class OtherOccupantsForm(VersionForm):
         widget=textarea(),
         help_text="Needed because the notice includes premises provisions (s.24(3)(d)). If you "
         "could not find it out, say what steps you took; if nobody else lives there, say so.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The opinion of others living at the premises")},
     )
 
 
@@ -205,6 +229,8 @@ class OtherMeansForm(VersionForm):
         required=False,
         widget=textarea(),
         help_text="For example P was released without charge or conditions.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("Why other means are not enough")},
     )
 
 
@@ -230,6 +256,8 @@ class DecideForm(VersionForm):
         required=False,
         widget=textarea(),
         help_text="Why the conditions of s.24 are or are not met. The applicant will see these.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("Your reasons")},
     )
 
 
@@ -258,6 +286,8 @@ class ServeForm(VersionForm):
         widget=textarea(3),
         help_text="Ask P for an address where they can be given notice of the DVPO hearing "
         "(s.25(2)).",
+        max_length=ADDRESS_MAX,
+        error_messages={"max_length": too_long("The address P gave", ADDRESS_MAX)},
     )
     p_gave_no_address = forms.BooleanField(label="P gave no address", required=False)
 

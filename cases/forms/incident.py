@@ -6,10 +6,27 @@ from django import forms
 from django.utils import timezone
 
 from cases.services import BCU_OTHER_FORCE, TEAM_OTHER_BCU
-from dvpo.forms import YES_NO, DateField, Radios, TimeField, check_local_instant, time_as_typed
+from dvpo.forms import (
+    TEXT_MAX,
+    YES_NO,
+    DateField,
+    Radios,
+    TimeField,
+    check_local_instant,
+    time_as_typed,
+    too_long,
+)
 from dvpo.models import BCU, Team
 
 CRIME_REFERENCE_HINT = "The force's crime or incident reference"
+SEARCH_MAX = 100  # characters of the search box that are used
+
+
+def search_text(raw: str) -> str:
+    """The search box as typed, made safe to query: white space runs as one space, NUL
+    characters dropped (PostgreSQL text cannot hold them: searching for one was a 500), at
+    most SEARCH_MAX characters."""
+    return " ".join(raw.replace("\x00", " ").split())[:SEARCH_MAX]
 
 
 class CaseForm(forms.Form):
@@ -19,7 +36,10 @@ class CaseForm(forms.Form):
     crime_reference = forms.CharField(
         label="Crime reference",
         max_length=40,
-        error_messages={"required": "Enter the crime reference"},
+        error_messages={
+            "max_length": too_long("The crime reference", 40),
+            "required": "Enter the crime reference",
+        },
     )
     reported_at = DateField(
         label="Date the incident was reported",
@@ -60,14 +80,21 @@ class CaseForm(forms.Form):
         label="Location",
         help_text="The address or place where the incident happened",
         max_length=300,
-        error_messages={"required": "Enter where the incident happened"},
+        error_messages={
+            "max_length": too_long("The location", 300),
+            "required": "Enter where the incident happened",
+        },
     )
     summary = forms.CharField(
         label="Summary of the incident",
         help_text="What happened, in a few sentences. Do not include a safe contact number or "
         "address here.",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter a summary of the incident"},
+        max_length=TEXT_MAX,
+        error_messages={
+            "max_length": too_long("The summary"),
+            "required": "Enter a summary of the incident",
+        },
     )
     p_arrested = forms.ChoiceField(
         label="Was P (the perpetrator) arrested?",

@@ -4,7 +4,7 @@ victim's safe-contact details."""
 from django import forms
 
 from cases.models import Ethnicity, Gender, Party, SafeContact
-from dvpo.forms import RELOAD, YES_NO, DateField, Radios
+from dvpo.forms import ADDRESS_MAX, RELOAD, TEXT_MAX, YES_NO, DateField, Radios, too_long
 
 DOB_NEEDED = "Enter their date of birth, for example 27 3 1990"
 DOB_INVALID = "Date of birth must be a real date, for example 27 3 1990"
@@ -28,12 +28,18 @@ class PartyForm(forms.Form):
     first_name = forms.CharField(
         label="First name",
         max_length=100,
-        error_messages={"required": "Enter their first name"},
+        error_messages={
+            "max_length": too_long("Their first name", 100),
+            "required": "Enter their first name",
+        },
     )
     last_name = forms.CharField(
         label="Last name",
         max_length=100,
-        error_messages={"required": "Enter their last name"},
+        error_messages={
+            "max_length": too_long("Their last name", 100),
+            "required": "Enter their last name",
+        },
     )
     date_of_birth = DateField(
         label="Date of birth",
@@ -69,6 +75,8 @@ class PartyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Where they live now.",
+        max_length=ADDRESS_MAX,
+        error_messages={"max_length": too_long("The address", ADDRESS_MAX)},
     )
     relationship_to_p = forms.CharField(
         label="Relationship to P",
@@ -134,6 +142,15 @@ class MatchForm(forms.Form):
 class SafeContactForm(forms.ModelForm):
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": RELOAD, "invalid": RELOAD}
+    )
+    # The model's TextField has no limit: the form gives one.
+    accessibility_needs = forms.CharField(
+        label="Accessibility needs",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example hearing loss, or needs letters in large print.",
+        error_messages={"max_length": too_long("The accessibility needs")},
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from django import forms
 
 from cases.models import RiskAssessment, RiskGrade
 from cases.services import ANSWER_EVERY_QUESTION
-from dvpo.forms import RELOAD, Radios
+from dvpo.forms import RELOAD, TEXT_MAX, Radios, too_long
 
 CHOOSE_VICTIM = "Choose the victim this assessment is about"
 CHOOSE_GRADE = "Choose your risk grade: standard, medium or high"
@@ -42,6 +42,8 @@ class RiskForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed when your grade differs from the suggested grade.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The reason for your grade")},
     )
 
     def __init__(self, *args, victims, questions, **kwargs):
@@ -106,4 +108,6 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed when you change the grade.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The reason for changing the grade")},
     )

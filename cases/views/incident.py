@@ -6,14 +6,13 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cases.forms.incident import CaseEditForm, CaseForm
-from cases.models import DVPN, Case, CaseEvent, Party, RiskAssessment, Task
+from cases.forms.incident import CaseEditForm, CaseForm, search_text
+from cases.models import DVPN, FULL_NAME, Case, CaseEvent, Party, Person, RiskAssessment, Task
 from cases.permissions import access_case, can_authorise, can_work_on_case, case_visibility
 from cases.services import age_on, case_create, case_update, dvpn_involved
 from dvpo.pages import paginate, run_service
@@ -44,20 +43,28 @@ def parse_search_date(text: str) -> date | None:
 
 def search_filter(q: str) -> Q:
     """Crime reference (exact or the start of it), a name on the case, or a date of birth."""
-    named = Party.objects.annotate(
-        full_name=Concat("person__first_name", Value(" "), "person__last_name")
-    ).filter(case=OuterRef("pk"), full_name__icontains=q)
-    found = Q(crime_reference__istartswith=q) | Q(Exists(named))
+    # One UNION of case ids, each branch served by an index (the crime reference's upper-case
+    # prefix, the trigram index on a person's full name, the date of birth), so a search
+    # never reads every case of a force (issue 11; see docs/performance.md).
+    named = Person.objects.annotate(full_name=FULL_NAME).filter(full_name__icontains=q)
+    matches = (
+        Case.objects.filter(crime_reference__istartswith=q)
+        .order_by()
+        .values("pk")
+        .union(Party.objects.filter(person__in=named).order_by().values("case_id"))
+    )
     born = parse_search_date(q)
     if born:
-        found |= Q(Exists(Party.objects.filter(case=OuterRef("pk"), person__date_of_birth=born)))
-    return found
+        matches = matches.union(
+            Party.objects.filter(person__date_of_birth=born).order_by().values("case_id")
+        )
+    return Q(pk__in=matches)
 
 
 @login_required
 @require_http_methods(["GET"])
 def case_list(request):
-    q = " ".join(request.GET.get("q", "").split())[:100]
+    q = search_text(request.GET.get("q", ""))
     latest_dvpn = DVPN.objects.filter(case=OuterRef("pk")).order_by("-version")
     cases = (
         Case.objects.filter(case_visibility(request.user))

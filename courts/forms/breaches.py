@@ -9,7 +9,16 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from courts.models import Breach
-from dvpo.forms import YES_NO, DateField, Radios, TimeField, clock_problem, local_instant
+from dvpo.forms import (
+    TEXT_MAX,
+    YES_NO,
+    DateField,
+    Radios,
+    TimeField,
+    clock_problem,
+    local_instant,
+    too_long,
+)
 
 RELOAD = "Reload the page and try again"
 
@@ -115,7 +124,8 @@ class BreachForm(ArrestFieldsMixin, forms.Form):
     description = forms.CharField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": DESCRIPTION_NEEDED},
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("What happened"), "required": DESCRIPTION_NEEDED},
         help_text="Where and how P breached it, and what evidence there is.",
     )
     arrested_at = DateField(

@@ -15,7 +15,16 @@ from django.utils.text import capfirst
 from courts import rules
 from courts.models import DVPOApplication
 from dvpo.deadlines import ORDER_MAX_DAYS, ORDER_MIN_DAYS
-from dvpo.forms import Checkboxes, DateField, Radios, TimeField, check_local_instant, time_as_typed
+from dvpo.forms import (
+    TEXT_MAX,
+    Checkboxes,
+    DateField,
+    Radios,
+    TimeField,
+    check_local_instant,
+    time_as_typed,
+    too_long,
+)
 
 RELOAD = "Reload the page and try again"
 
@@ -347,10 +356,16 @@ class HearingForm(InstantMixin, PremisesMixin, VersionForm):
         required=False,
         widget=textarea(),
         help_text="As the bench gave them, briefly.",
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The court's reasons")},
     )
     # Adjourned
     adjournment_reason = forms.CharField(
-        label="Why was the hearing adjourned?", required=False, widget=textarea(3)
+        label="Why was the hearing adjourned?",
+        required=False,
+        widget=textarea(3),
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("Why the hearing was adjourned")},
     )
     adjourned_to = DateField(
         label="Date of the adjourned hearing",
@@ -441,7 +456,11 @@ class VaryForm(PremisesMixin, VersionForm):
         label="Why did the court vary the order?",
         required=False,
         widget=textarea(),
-        error_messages={"required": VARY_REASON_NEEDED},
+        max_length=TEXT_MAX,
+        error_messages={
+            "max_length": too_long("Why the court varied the order"),
+            "required": VARY_REASON_NEEDED,
+        },
     )
     varied_on = DateField(
         label="Date the court varied the order",
@@ -501,6 +520,8 @@ class DischargeForm(InstantMixin, VersionForm):
         label="Why did the court discharge the order?",
         required=False,
         widget=textarea(),
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("Why the court discharged the order")},
     )
     confirm = forms.BooleanField(
         label="I confirm the court discharged this order. It stops protecting the victim now "

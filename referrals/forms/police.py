@@ -3,7 +3,7 @@ consent, sending it, and a MARAC meeting's outcome."""
 
 from django import forms
 
-from dvpo.forms import RELOAD, DateField, Radios
+from dvpo.forms import RELOAD, TEXT_MAX, DateField, Radios, too_long
 from dvpo.models import Organisation
 from referrals import rules
 from referrals.models import Referral
@@ -70,6 +70,8 @@ class ReferralNewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=WHAT_DONE_HINT,
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("What has been done so far")},
     )
 
     def __init__(self, *args, victims, **kwargs):
@@ -100,6 +102,8 @@ class ReferralEditForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=WHAT_DONE_HINT,
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("What has been done so far")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -146,5 +150,6 @@ class MaracOutcomeForm(VersionedForm):
         label="Outcome",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The actions the meeting agreed, and who does each.",
-        error_messages={"required": OUTCOME_NEEDED},
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The outcome"), "required": OUTCOME_NEEDED},
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django import forms
 
-from dvpo.forms import DateField, Radios, TimeField, check_local_instant
+from dvpo.forms import TEXT_MAX, DateField, Radios, TimeField, check_local_instant, too_long
 from referrals.models import ContactAttempt, Referral
 
 RELOAD = "Reload the page and try again"
@@ -71,7 +71,11 @@ class ReturnForm(VersionForm):
     reason = forms.CharField(
         label="Why is it going back to the police?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the reason the referral goes back to the police"},
+        max_length=TEXT_MAX,
+        error_messages={
+            "max_length": too_long("The reason"),
+            "required": "Give the reason the referral goes back to the police",
+        },
         help_text="The police see this reason. Do not include anything the victim told you "
         "in confidence.",
     )
@@ -112,6 +116,8 @@ class AttemptForm(InstantMixin, forms.Form):
         label="Notes (optional)",
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
+        max_length=TEXT_MAX,
+        error_messages={"max_length": too_long("The notes")},
     )
     call_near_expiry = forms.BooleanField(
         label="The victim declined support but agreed to a call near the order's expiry",
@@ -128,7 +134,11 @@ class BreachForm(InstantMixin, forms.Form):
     details = forms.CharField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Say what suggests a breach: this goes to the police"},
+        max_length=TEXT_MAX,
+        error_messages={
+            "max_length": too_long("What happened"),
+            "required": "Say what suggests a breach: this goes to the police",
+        },
         help_text="The police see this at once. Say what you know of the breach only.",
     )
     occurred_date = DateField(
@@ -182,5 +192,9 @@ class FollowUpDoneForm(VersionForm):
     outcome = forms.CharField(
         label="What happened on the follow-up?",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Say what happened on the follow-up"},
+        max_length=TEXT_MAX,
+        error_messages={
+            "max_length": too_long("What happened on the follow-up"),
+            "required": "Say what happened on the follow-up",
+        },
     )
