@@ -10,24 +10,18 @@ import pytest
 from cases import services
 from courts.models import DVPO
 from courts.tasks import lapse_and_expire
-from tests.browser.helpers import press
+from tests.browser import helpers as steps
 from tests.helpers import authorised_dvpn_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UTC = dt.UTC
 SERVED_AT = dt.datetime(2026, 3, 6, 9, 0, tzinfo=UTC)  # Fri 6 Mar 2026: hearing by Mon 9 Mar 09:00
+COURT = "Testtown Magistrates' Court"
 
 
 def at(text):
     return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def court(db):
-    from courts.models import Court
-
-    return Court.objects.create(name="Testtown Magistrates' Court", code="TT", address="1 St")
 
 
 def served_case(clock, case, officer, superintendent):
@@ -42,39 +36,14 @@ def served_case(clock, case, officer, superintendent):
     )
 
 
-def fill_date(page, group, when):
-    box = page.get_by_role("group", name=group)
-    box.get_by_label("Day").fill(str(when.day))
-    box.get_by_label("Month").fill(str(when.month))
-    box.get_by_label("Year").fill(str(when.year))
+def list_hearing(ui, case, listed_for):
+    ui.page.goto(f"/cases/{case.pk}/")
+    steps.list_hearing(ui, court=COURT, listed_for=listed_for)
 
 
-def list_hearing(page, axe_check, case, listed_for):
-    page.goto(f"/cases/{case.pk}/")
-    press(page, "List the DVPO hearing")
-    axe_check("list the hearing")
-    page.get_by_label("Magistrates' court").select_option(label="Testtown Magistrates' Court")
-    fill_date(page, "Date the hearing is listed for", listed_for)
-    page.get_by_label("Time the hearing is listed for").fill(f"{listed_for:%H:%M}")
-    page.get_by_role("button", name="List the hearing").click()
-    page.wait_for_url(f"**/cases/{case.pk}/")
-
-
-def record_outcome(page, axe_check, case, outcome, held, **extra):
-    page.goto(f"/cases/{case.pk}/")
-    press(page, "Record the hearing outcome")
-    axe_check("hearing outcome")
-    page.get_by_role("radio", name=outcome).check()
-    fill_date(page, "Date the hearing started", held)
-    page.get_by_label("Time the hearing started").fill(f"{held:%H:%M}")
-    page.get_by_label("The court's reasons").fill("Reasons given in court.")
-    for label, value in extra.items():
-        if isinstance(value, dt.datetime):
-            fill_date(page, label, value)
-        else:
-            page.get_by_label(label, exact=True).fill(value)
-    page.get_by_role("button", name="Record the outcome").click()
-    page.wait_for_url(f"**/cases/{case.pk}/")
+def record_outcome(ui, case, outcome, held, **extra):
+    ui.page.goto(f"/cases/{case.pk}/")
+    steps.record_outcome(ui, outcome=outcome, held=held, **extra)
 
 
 def court_text(page):
@@ -83,6 +52,7 @@ def court_text(page):
 
 def test_grant_breach_and_breach_outcome(
     page,
+    mouse,
     sign_in,
     axe_check,
     clock,
@@ -96,15 +66,14 @@ def test_grant_breach_and_breach_outcome(
 ):
     dvpn = served_case(clock, case, officer, superintendent)
     sign_in(officer)
-    list_hearing(page, axe_check, case, dt.datetime(2026, 3, 7, 10, 0))
+    list_hearing(mouse, case, dt.datetime(2026, 3, 7, 10, 0))
     assert "Sat 7 Mar 2026, 10:00" in court_text(page)
     axe_check("case page with the hearing listed")
 
     clock.move_to(dt.datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
     sign_in(court_coordinator)
     record_outcome(
-        page,
-        axe_check,
+        mouse,
         case,
         "Granted: the court made a DVPO",
         dt.datetime(2026, 3, 7, 10, 0),
@@ -121,21 +90,10 @@ def test_grant_breach_and_breach_outcome(
     clock.move_to(dt.datetime(2026, 3, 14, 23, 0, tzinfo=UTC))
     sign_in(officer)
     page.goto(f"/cases/{case.pk}/")
-    press(page, "Record a breach")
-    axe_check("record a breach")
-    page.get_by_role("group", name="What did P breach?").get_by_role("radio").first.check()
-    fill_date(page, "Date of the breach", dt.date(2026, 3, 14))
-    page.get_by_label("Time of the breach").fill("21:00")
-    page.get_by_role("radio", name="Molested the victim").check()
-    page.get_by_role("group", name="Who reported the breach?").get_by_role(
-        "radio", name="Victim"
-    ).check()
-    page.get_by_label("What happened?").fill("P came to the door and shouted.")
-    fill_date(page, "Date of the arrest (optional)", dt.date(2026, 3, 14))
-    page.get_by_label("Time of the arrest (optional)").fill("22:00")
-    page.get_by_role("button", name="Record the breach").click()
+    steps.record_breach(
+        mouse, when=dt.datetime(2026, 3, 14, 21, 0), arrested=dt.datetime(2026, 3, 14, 22, 0)
+    )
     assert page.get_by_text("Mon 16 Mar 2026, 22:00").first.is_visible()
-    axe_check("breach")
 
     clock.move_to(dt.datetime(2026, 3, 16, 15, 0, tzinfo=UTC))
     sign_in(officer)
@@ -143,15 +101,14 @@ def test_grant_breach_and_breach_outcome(
     page.get_by_role("link", name="Mon 16 Mar 2026", exact=False).or_(
         page.locator("a[href*='/breaches/']")
     ).first.click()
-    press(page, "Record the breach hearing outcome")
+    axe_check("breach page")
+    mouse.go("Record the breach hearing outcome")
     axe_check("breach outcome")
-    page.get_by_role("radio", name="Fine", exact=True).check()
-    page.get_by_label("Fine, in pounds").fill("100")
-    fill_date(page, "Date of the breach hearing", dt.date(2026, 3, 16))
-    page.get_by_role("group", name="Was a criminal charge also brought?").get_by_role(
-        "radio", name="No"
-    ).check()
-    page.get_by_role("button", name="Record the outcome").click()
+    mouse.choose("Fine")
+    mouse.fill("Fine, in pounds", "100")
+    mouse.fill_date("Date of the breach hearing", dt.date(2026, 3, 16))
+    mouse.choose("No", group="Was a criminal charge also brought?")
+    mouse.go("Record the outcome")
     assert page.get_by_text("£100").first.is_visible()
     page.goto(f"/cases/{case.pk}/")
     text = court_text(page)
@@ -162,6 +119,7 @@ def test_grant_breach_and_breach_outcome(
 
 def test_adjourned_then_refused_and_a_lapsed_notice(
     page,
+    mouse,
     sign_in,
     axe_check,
     clock,
@@ -175,12 +133,11 @@ def test_adjourned_then_refused_and_a_lapsed_notice(
 ):
     served_case(clock, case, officer, superintendent)
     sign_in(officer)
-    list_hearing(page, axe_check, case, dt.datetime(2026, 3, 7, 10, 0))
+    list_hearing(mouse, case, dt.datetime(2026, 3, 7, 10, 0))
     clock.move_to(dt.datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
     sign_in(court_coordinator)
     record_outcome(
-        page,
-        axe_check,
+        mouse,
         case,
         "Adjourned",
         dt.datetime(2026, 3, 7, 10, 0),
@@ -195,7 +152,7 @@ def test_adjourned_then_refused_and_a_lapsed_notice(
     clock.move_to(dt.datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
     assert lapse_and_expire.delay().get()["lapsed"] == 0  # a hearing started in time
     sign_in(court_coordinator)
-    record_outcome(page, axe_check, case, "Refused", dt.datetime(2026, 3, 10, 10, 0))
+    record_outcome(mouse, case, "Refused", dt.datetime(2026, 3, 10, 10, 0))
     text = court_text(page)
     assert "Refused" in text
     assert "Ended" in text  # the notice ended when the application was refused

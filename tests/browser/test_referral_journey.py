@@ -13,21 +13,13 @@ from playwright.sync_api import expect
 from cases import services
 from courts import services as court_services
 from courts.models import Court
-from dvpo.models import Organisation
-from tests.browser.helpers import press
+from tests.browser import helpers as steps
 from tests.helpers import authorised_dvpn_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UTC = dt.UTC
 NOTE = "She said P was standing behind her; she sounded frightened."
-
-
-@pytest.fixture
-def support(service):
-    """The caseworker fixture's service, named as the officer will choose it."""
-    Organisation.objects.filter(pk=service.pk).update(name="Test Support Service")
-    return service
 
 
 def with_order(clock, case, victim, officer, superintendent, court_coordinator, instrument):
@@ -76,24 +68,9 @@ def with_order(clock, case, victim, officer, superintendent, court_coordinator, 
     )
 
 
-def log_attempt(page, axe_check, when, outcome, notes=""):
-    press(page, "Log a contact attempt")
-    axe_check("log an attempt")
-    day = page.get_by_role("group", name="Date of the attempt")
-    day.get_by_label("Day").fill(str(when.day))
-    day.get_by_label("Month").fill(str(when.month))
-    day.get_by_label("Year").fill(str(when.year))
-    page.get_by_label("Time of the attempt").fill(f"{when:%H:%M}")
-    page.get_by_role("radio", name="Phone call from a withheld number").check()
-    page.get_by_role("radio", name=outcome, exact=True).check()
-    if notes:
-        page.get_by_label("Notes (optional)").fill(notes)
-    page.get_by_role("button", name="Log the attempt").click()
-    page.wait_for_load_state()
-
-
 def test_refer_contact_and_the_breach_alert(
     page,
+    mouse,
     sign_in,
     axe_check,
     clock,
@@ -112,22 +89,14 @@ def test_refer_contact_and_the_breach_alert(
     # 1. The officer refers the victim; the first send is refused with what is missing.
     sign_in(officer)
     page.goto(f"/cases/{case.pk}/")
-    press(page, "Refer to a support service")
-    axe_check("new referral")
-    page.get_by_label("Support service").select_option(label="Test Support Service")
-    page.get_by_label("What has been done so far").fill("DVPO granted; P removed from the home.")
-    page.get_by_role("button", name="Start the referral").click()
-    axe_check("referral detail (draft)")
+    steps.start_referral(mouse, service="Test Support Service")
     page.get_by_role("button", name="Send the referral to Test Support Service").click()
     expect(page).to_have_title(re.compile(r"^Error:"))  # waits for the new page
     body = page.locator("main").inner_text()
     assert "consent" in body.lower()
     axe_check("referral send refused")
 
-    page.get_by_role("link", name="Record the victim's consent").click()
-    axe_check("consent")
-    page.get_by_role("radio", name="Yes, they agree to be referred").check()
-    page.get_by_role("button", name="Record the answer").click()
+    steps.record_consent(mouse, given=True)
     referral_url = page.url
     page.goto(f"/cases/{case.pk}/people/{victim.pk}/safe-contact/")
     page.get_by_label("I have confirmed these with the victim").check()
@@ -147,7 +116,7 @@ def test_refer_contact_and_the_breach_alert(
     body = page.locator("main").inner_text()
     assert "P punched the victim" not in body  # the DVPN grounds are police-only
     assert "A fictional incident." not in body
-    press(page, "Accept the referral")
+    steps.press(page, "Accept the referral")
     for when in (
         dt.datetime(2026, 3, 7, 13, 5),
         dt.datetime(2026, 3, 7, 18, 30),
@@ -159,13 +128,15 @@ def test_refer_contact_and_the_breach_alert(
         sign_in(caseworker)
         page.goto("/referrals/")
         page.get_by_role("link", name="Vicky").first.click()
-        log_attempt(page, axe_check, when, "No answer")
+        steps.log_attempt(mouse, when=when, outcome="No answer")
     assert "not yet tried" in page.locator("main").inner_text().lower()
     clock.move_to(dt.datetime(2026, 3, 9, 19, 16, tzinfo=UTC))
     sign_in(caseworker)
     page.goto("/referrals/")
     page.get_by_role("link", name="Vicky").first.click()
-    log_attempt(page, axe_check, dt.datetime(2026, 3, 9, 19, 15), "P was present", NOTE)
+    steps.log_attempt(
+        mouse, when=dt.datetime(2026, 3, 9, 19, 15), outcome="P was present", notes=NOTE
+    )
     body = page.locator("main").inner_text()
     # The follow-up after the order ends (last day Fri 3 Apr; it ends Sat 4 Apr 00:00).
     assert "Safety check after the order ends" in body and "Sat 4 Apr 2026, 00:00" in body
