@@ -6,7 +6,9 @@ Writes go through cases/services.py; nothing here changes state by itself.
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Cast, Concat, Upper
 from simple_history.models import HistoricalRecords
 
 from dvpo.models import BCU, Organisation, Team
@@ -57,7 +59,22 @@ class Case(models.Model):
                 fields=["force", "crime_reference"], name="unique_crime_reference_per_force"
             )
         ]
-        indexes = [models.Index(fields=["bcu", "status", "-reported_at"])]
+        indexes = [
+            models.Index(fields=["bcu", "status", "-reported_at"]),
+            # A force's cases newest first (force-wide lists and searches, the reports' date
+            # ranges).
+            models.Index(fields=["force", "-reported_at"], name="case_force_reported"),
+            # The queues page's owner filter: the distinct owners of the cases a viewer may see
+            # (owner, team, BCU, force), read from this index alone (index-only scan).
+            models.Index(fields=["owner", "bcu", "team", "force"], name="case_visibility_owner"),
+            # Search by the start of a crime reference (istartswith: UPPER(...) LIKE 'X%').
+            models.Index(
+                OpClass(
+                    Upper(Cast("crime_reference", models.TextField())), name="text_pattern_ops"
+                ),
+                name="case_crime_reference_prefix",
+            ),
+        ]
 
     def __str__(self):
         return self.crime_reference
@@ -95,6 +112,11 @@ class Ethnicity(models.TextChoices):
     NOT_STATED = "NS", "Not stated"
 
 
+# A person's full name as search matches it (cases.views.incident.search_filter); the
+# trigram index below is on exactly this expression, upper-cased as icontains compares.
+FULL_NAME = Concat("first_name", models.Value(" "), "last_name")
+
+
 class Person(models.Model):
     """A person known to a force, who may appear in many cases (repeat victims)."""
 
@@ -113,6 +135,10 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["force", "last_name", "first_name"]),
             models.Index(fields=["force", "date_of_birth"]),
+            GinIndex(
+                OpClass(Upper(Cast(FULL_NAME, models.TextField())), name="gin_trgm_ops"),
+                name="person_full_name_trgm",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,6 @@ gets 404, like every other case page.
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,12 +48,12 @@ class QueueFilterForm(forms.Form):
             .order_by("bcu__name", "name")
         )
         self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.bcu.name})"
-        owns_visible = queues.visible_cases(viewer).filter(owner_id=OuterRef("pk"))
-        self.fields["owner"].queryset = (
-            User.objects.filter(organisation_id=force_id)
-            .filter(Exists(owns_visible))
-            .order_by("last_name", "first_name", "username")
-        )
+        # The owners of the cases the viewer may see, as one hashed set of ids (a per-user
+        # EXISTS read every case of every officer of the force: seconds at national scale).
+        owners = queues.visible_cases(viewer).order_by().values("owner_id").distinct()
+        self.fields["owner"].queryset = User.objects.filter(
+            organisation_id=force_id, pk__in=owners
+        ).order_by("last_name", "first_name", "username")
         self.fields["owner"].label_from_instance = lambda user: user.display_name
 
     def chosen_filters(self) -> queues.Filters:
