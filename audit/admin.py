@@ -18,6 +18,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
+    """Every organisation's rows, unscoped: superusers only. Administrators search their own
+    organisation's log on the Access log page (audit/views.py)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     list_display = ["at", "username", "organisation_name", "action", "case_id", "basis", "path"]
     list_filter = ["action", "basis"]
     search_fields = ["username", "path"]

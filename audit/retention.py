@@ -131,18 +131,22 @@ def cases_due(now: datetime | None = None) -> list[Due]:
 
 
 def _blank(model, ids_filter: dict, fields) -> int:
-    """Blank `fields` on the live rows and their history copies; the rows changed."""
+    """Blank `fields` on the live rows and their history copies; the rows changed.
+
+    History copies are found through their own link to the case as well as by the live ids,
+    so the copies of a row deleted since (a removed party or safe contact) are erased too."""
+    from django.db.models import Q
+
     live_ids = list(model.objects.filter(**ids_filter).values_list("pk", flat=True))
-    if not live_ids:
-        return 0
     blanks = {name: "" for name in fields}
     # Deliberately .update(): erasure must not write a new history copy of the text.
-    changed = model.objects.filter(pk__in=live_ids).update(**blanks)
+    changed = model.objects.filter(pk__in=live_ids).update(**blanks) if live_ids else 0
     history = getattr(model, "history", None)
     if history is not None:
-        changed += history.model.objects.filter(id__in=live_ids).update(
-            **blanks, history_change_reason=None
-        )
+        # On a history model "pk" is the history row's own id; the live row's id is "id".
+        link = {("id" if key == "pk" else key): value for key, value in ids_filter.items()}
+        copies = history.model.objects.filter(Q(id__in=live_ids) | Q(**link))
+        changed += copies.update(**blanks, history_change_reason=None)
     return changed
 
 

@@ -74,12 +74,14 @@ def can_authorise(user) -> bool:
     )
 
 
-def access_case(user, case_id: int, *, work: bool = False) -> Case:
+def access_case(user, case_id: int, *, work: bool = False, change: bool = False) -> Case:
     """The case; 404 for anyone who may not see it, 403 for work they may not do on it.
 
     Same-force police users outside the case's BCU or team get BreakGlassRequired (a 403
     that the audit middleware turns into the "why do you need it?" page on a GET) until
-    they give a reason; then they may read the case, not work on it."""
+    they give a reason; then they may read the case, not work on it. `change` marks a page
+    that changes the case without being officers' work (a supervisor's DASH review): it needs
+    ordinary access too, never break glass."""
     case = get_object_or_404(
         Case.objects.select_related("force", "bcu", "team", "owner"), pk=case_id
     )
@@ -90,7 +92,7 @@ def access_case(user, case_id: int, *, work: bool = False) -> Case:
         grant = active_grant(user, case)
         if grant is None:
             raise BreakGlassRequired(case)
-        if work:
+        if work or change:
             raise PermissionDenied
         log.note_access(case=case, basis=log.Basis.BREAK_GLASS, reason=grant.reason)
         return case

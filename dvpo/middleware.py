@@ -48,6 +48,8 @@ class RequireTwoFactorMiddleware:
         }
     )
 
+    SET_UP_VIEWS = frozenset({"two_factor:setup", "two_factor:qr"})
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -63,6 +65,10 @@ class RequireTwoFactorMiddleware:
         if request.session.get(IDENTITY_CONFIRMED_AT) or request.session.get(DEVICE_ID_SESSION_KEY):
             logout(request)  # the device this session was verified with has been removed
             return None if is_open else redirect_to_login(request.get_full_path(), reverse("login"))
+        if is_open and match.view_name in self.SET_UP_VIEWS and default_device(user) is not None:
+            # Knowing the password must not let anyone add a second authenticator: an account
+            # that has one confirms it first.
+            is_open = False
         if is_open:
             return None
         target = "two_factor:setup" if default_device(user) is None else "confirm_identity"

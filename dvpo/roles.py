@@ -92,10 +92,12 @@ ADMIN_MODEL_PERMISSIONS = [
     for action in ("add", "change", "view")
 ] + [
     # django-axes: see sign-in attempts and failures; deleting an access attempt unlocks it.
-    "view_accessattempt",
-    "delete_accessattempt",
-    "view_accesslog",
-    "view_accessfailurelog",
+    # Named with their app: audit (the s.62 log) has a model called AccessLog too, and its
+    # unscoped admin list must not come with this grant.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accesslog",
+    "axes.view_accessfailurelog",
 ]
 
 ROLE_NEEDS_POLICE = "{role} is a police role; this person is not in a police force."

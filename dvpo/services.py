@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from dvpo.models import User
 from dvpo.roles import ADMIN_MODEL_PERMISSIONS, ROLE_RULES, Role
@@ -12,8 +13,17 @@ def _permissions_for(role: Role) -> set[Permission]:
     codenames = set(rule.capabilities)
     if rule.staff:
         codenames |= set(ADMIN_MODEL_PERMISSIONS)
-    found = set(Permission.objects.filter(codename__in=codenames))
-    missing = codenames - {p.codename for p in found}
+    if not codenames:
+        return set()
+    wanted = Q()
+    for name in codenames:  # "codename", or "app_label.codename" where the codename is shared
+        app_label, _, codename = name.rpartition(".")
+        in_app = Q(content_type__app_label=app_label) if app_label else Q()
+        wanted |= Q(codename=codename) & in_app
+    found = set(Permission.objects.filter(wanted).select_related("content_type"))
+    named = {p.codename for p in found}
+    named |= {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    missing = codenames - named
     if missing:
         raise LookupError(f"Permissions not in the database (run migrate): {sorted(missing)}")
     return found

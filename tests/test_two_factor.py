@@ -484,3 +484,30 @@ def test_reauth_minutes_comes_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2"]
+
+
+def test_knowing_the_password_never_adds_a_second_authenticator(client, officer, clock):
+    """A session that passed only the password step while the account had no authenticator
+    (a new account, or after a reset) cannot set one up once the owner has: it must confirm
+    with the existing one first, and set-up answers nothing on GET or POST."""
+    response = password_step(client, officer.username)
+    assert response.status_code == 302  # no device yet: on to set-up
+    give_authenticator(officer)  # meanwhile, the real owner sets up
+    setup = reverse("two_factor:setup")
+    for answer in (
+        client.get(setup),
+        client.get(reverse("two_factor:qr")),
+        client.post(setup, {"setup_view-current_step": "welcome"}),
+        client.post(setup, {"setup_view-current_step": "generator", "generator-token": "123456"}),
+    ):
+        assert answer.status_code == 302
+        assert answer["Location"].startswith(reverse("confirm_identity"))
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
+
+
+def test_administrators_get_the_lockout_log_but_not_the_unscoped_access_log(client, administrator):
+    assert administrator.has_perm("axes.view_accesslog")
+    assert not administrator.has_perm("audit.view_accesslog")
+    client.force_login(administrator)
+    assert client.get(reverse("admin:audit_accesslog_changelist")).status_code == 403
+    assert client.get(reverse("admin:axes_accesslog_changelist")).status_code == 200

@@ -114,7 +114,7 @@ def risk_detail(request, case_id, risk_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def risk_review(request, case_id, risk_id):
-    case = access_case(request.user, case_id)
+    case = access_case(request.user, case_id, change=True)
     risk = _risk(case, risk_id)
     if not request.user.has_perm(QA_PERMISSION):
         raise PermissionDenied

@@ -216,3 +216,22 @@ def test_a_supervisor_of_another_force_or_bcu_cannot_see_the_grant(client, make_
     url = reverse("break_glass_review", args=[grant.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"note": "Looks fine to me"}).status_code == 404
+
+
+def test_break_glass_never_reviews_a_dash_grade(
+    client, west_supervisor, case, victim, officer, instrument
+):
+    """A supervisor of another BCU who broke the glass may read the DASH, not quality-assure it."""
+    from tests.cases.test_risk_pages import assess
+
+    risk = assess(case, victim, officer, instrument, yes=2, grade="medium")
+    client.force_login(west_supervisor)
+    open_glass(client, case)
+    url = reverse("risk_review", kwargs={"case_id": case.pk, "risk_id": risk.pk})
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"grade": "medium", "expected_version": risk.lock_version})
+    assert response.status_code == 403
+    risk.refresh_from_db()
+    assert risk.review == "awaiting"
+    detail = reverse("risk_detail", kwargs={"case_id": case.pk, "risk_id": risk.pk})
+    assert client.get(detail).status_code == 200

@@ -116,6 +116,22 @@ def test_anonymising_erases_personal_data_everywhere_including_history(full_case
     assert (contact.safe_phone, contact.safe_times) == ("", "")
 
 
+def test_history_of_rows_deleted_since_is_erased_too(full_case):
+    """A risk assessment deleted after it was written leaves only its history copies; the
+    erasure finds them through their own link to the case."""
+    from cases.models import RiskAssessment
+
+    risk = RiskAssessment.objects.filter(case=full_case).first()
+    RiskAssessment.objects.filter(pk=risk.pk).update(rationale="Gut feel about Quentin Vexley")
+    risk.refresh_from_db()
+    risk.save()  # a history copy holding the text
+    copies = RiskAssessment.history.filter(id=risk.pk)
+    risk.delete()
+    assert any("Quentin Vexley" in copy.rationale for copy in copies)
+    anonymise(full_case)
+    assert not any("Quentin Vexley" in copy.rationale for copy in copies.all())
+
+
 def test_statistics_are_kept(full_case):
     def figures():
         party = Party.objects.select_related("person", "case").get(case=full_case, role="victim")
