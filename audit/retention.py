@@ -90,18 +90,29 @@ def cutoffs(now: datetime | None = None) -> tuple[datetime, datetime]:
 
 
 def with_last_activity(cases):
+    """Annotate `last_activity`: the latest of the case's timeline events and its support
+    service's work (contact attempts recorded, follow-ups done, referrals closed), which
+    writes no timeline event; at least when the case was recorded."""
     from cases.models import CaseEvent
+    from referrals.models import ContactAttempt, FollowUp, Referral
 
-    latest_event = (
-        CaseEvent.objects.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(latest=Max("at"))
-        .values("latest")
-    )
+    def latest(model, case_path, field):
+        return Subquery(
+            model.objects.filter(**{case_path: OuterRef("pk")})
+            .order_by()
+            .values(case_path)
+            .annotate(latest=Max(field))
+            .values("latest")
+        )
+
     return cases.annotate(
         last_activity=Greatest(
-            Coalesce(Subquery(latest_event), "created_at"), "created_at", "reported_at"
+            Coalesce(latest(CaseEvent, "case", "at"), "created_at"),
+            Coalesce(latest(ContactAttempt, "referral__case", "recorded_at"), "created_at"),
+            Coalesce(latest(FollowUp, "referral__case", "done_at"), "created_at"),
+            Coalesce(latest(Referral, "case", "closed_at"), "created_at"),
+            "created_at",
+            "reported_at",
         )
     )
 

@@ -204,6 +204,18 @@ def test_a_repeat_victim_with_a_newer_case_keeps_their_name(full_case, victim, o
     assert Case.objects.get(pk=newer.pk).summary == "A later fictional incident."
 
 
+def test_the_support_services_later_work_counts_as_activity(full_case):
+    """Contact attempts, follow-ups and closing a referral write no timeline event; they
+    still keep the case from deletion."""
+    from referrals.models import Referral
+
+    start = Case.objects.get(pk=full_case.pk).created_at
+    Referral.objects.filter(case=full_case).update(closed_at=years_after(start, 1))
+    with time_machine.travel(years_after(start, 7.5), tick=False):
+        assert "1 case(s) past review, of which 0 past deletion" in run()
+        assert "Dry run: 0 case(s)" in run("--anonymise")
+
+
 def test_the_periods_come_from_settings(full_case, settings):
     settings.RETENTION_REVIEW_YEARS = 1
     settings.RETENTION_DELETE_YEARS = 2
