@@ -136,7 +136,7 @@ def banner(url: str) -> None:
         f"Demo accounts (password for all: {DEMO_PASSWORD}, demo only):",
         "Second step: the code an authenticator app shows for the demo key "
         f"{b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()},",
-        "  or `.venv/bin/python manage.py demo_code`, or a backup code: "
+        "  or `DEBUG=true .venv/bin/python manage.py demo_code`, or a backup code: "
         + ", ".join(DEMO_BACKUP_CODES),
     ]
     lines += [f"  {username:<18} {spec[-1].label}" for username, spec in ACCOUNTS.items()]
