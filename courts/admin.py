@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing, Weekday
+from dvpo.admin import ReadOnlyAdmin
 
 
 class CourtForm(forms.ModelForm):
@@ -31,17 +32,9 @@ class CourtAdmin(SimpleHistoryAdmin):
         return court.sitting_days_display()
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Court records change only through the services (they write the case timeline)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Court records change only through the services (they write the case timeline); their
+    history stays on show."""
 
 
 @admin.register(DVPOApplication)

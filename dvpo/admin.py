@@ -13,6 +13,21 @@ admin.site.site_header = "dvpo administration"
 admin.site.site_title = "dvpo administration"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through the services (or never): the admin may look, not
+    add, change or delete. Who may look is the model's view permission, unless a subclass
+    narrows it (audit's AccessLogAdmin: superusers only)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class UserForm(UserChangeForm):
     def clean(self):
         cleaned = super().clean()

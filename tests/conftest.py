@@ -3,11 +3,10 @@ from datetime import datetime
 import pytest
 from hypothesis import settings
 
-from dvpo.demo import DEMO_PASSWORD
-from dvpo.models import BCU, Organisation, Team, User
+from dvpo.models import BCU, Organisation, Team
 from dvpo.roles import Rank, Role
-from dvpo.services import roles_sync, user_set_roles
-from tests.helpers import decide, submitted_dvpn_for
+from dvpo.services import roles_sync
+from tests.helpers import decide, new_user, submitted_dvpn_for
 
 # The same examples on every run, so CI is deterministic; no per-example time limit.
 settings.register_profile("dvpo", derandomize=True, deadline=None)
@@ -72,20 +71,8 @@ def team(bcu):
 
 @pytest.fixture
 def make_user(roles):
-    def make(username="user", *, role=None, organisation=None, rank=None, bcu=None, team=None):
-        user = User.objects.create_user(
-            username=username,
-            password=DEMO_PASSWORD,
-            organisation=organisation,
-            rank=rank,
-            bcu=bcu,
-            team=team,
-        )
-        if role:
-            user_set_roles(user=user, roles=[role])
-        return user
-
-    return make
+    """tests.helpers.new_user, once the roles' groups exist."""
+    return new_user
 
 
 @pytest.fixture
@@ -159,6 +146,21 @@ def outsider(make_user, other_force):
     bcu = BCU.objects.create(force=other_force, code="X", name="X BCU")
     return make_user(
         "outsider", role=Role.DVPO_OFFICER, organisation=other_force, rank=Rank.CONSTABLE, bcu=bcu
+    )
+
+
+@pytest.fixture
+def west_officer(make_user, force, other_bcu):
+    """An officer of the same force in another BCU: must break the glass to read the case."""
+    return make_user(
+        "pc.west", role=Role.OFFICER, organisation=force, rank=Rank.CONSTABLE, bcu=other_bcu
+    )
+
+
+@pytest.fixture
+def west_supervisor(make_user, force, other_bcu):
+    return make_user(
+        "sgt.west", role=Role.SUPERVISOR, organisation=force, rank=Rank.SERGEANT, bcu=other_bcu
     )
 
 

@@ -1,5 +1,5 @@
-"""Helpers the test modules share: instants from ISO text, a page's text and messages, and
-DVPNs made through the services (submitted, decided)."""
+"""Helpers the test modules share: instants from ISO text, a page's text and messages, users
+with a role, and DVPNs made through the services (submitted, decided)."""
 
 import html
 from datetime import datetime
@@ -19,6 +19,39 @@ def text(response) -> str:
 def flash(response) -> list[str]:
     """The messages the response set (GOV.UK notification banners on the next page)."""
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def new_user(
+    username="user",
+    *,
+    role=None,
+    organisation=None,
+    rank=None,
+    bcu=None,
+    team=None,
+    first_name="",
+    last_name="",
+):
+    """A user who signs in with DEMO_PASSWORD, with `role` (a Role) if given. The roles'
+    groups must exist (roles_sync; the `roles` fixture). Tests ask for the `make_user`
+    fixture; tests/security/world.py, built outside any test, calls this directly."""
+    from dvpo.demo import DEMO_PASSWORD
+    from dvpo.models import User
+    from dvpo.services import user_set_roles
+
+    user = User.objects.create_user(
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        rank=rank,
+        bcu=bcu,
+        team=team,
+    )
+    if role:
+        user_set_roles(user=user, roles=[role])
+    return user
 
 
 def submitted_dvpn_for(case, *, officer):

@@ -4,25 +4,9 @@ subject access request. No WCAG failures, works on a phone, no CSP violations.""
 
 import pytest
 
-from dvpo.roles import Rank, Role
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REASON = "The victim walked into West station asking for help"
-
-
-@pytest.fixture
-def west_officer(make_user, force, other_bcu):
-    return make_user(
-        "pc.west", role=Role.OFFICER, organisation=force, rank=Rank.CONSTABLE, bcu=other_bcu
-    )
-
-
-@pytest.fixture
-def west_supervisor(make_user, force, other_bcu):
-    return make_user(
-        "sgt.west", role=Role.SUPERVISOR, organisation=force, rank=Rank.SERGEANT, bcu=other_bcu
-    )
 
 
 def test_break_glass_review_and_the_access_log(

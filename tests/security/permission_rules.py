@@ -68,12 +68,25 @@ PUBLIC = who(OK, anonymous=OK)
 CASE_READ = allow(CASE_VIEWERS)
 # Case pages to change: officers and DVPO officers; the other police who can see it get 403.
 CASE_WORK = allow(CASE_WORKERS, forbidden=("supervisor", "superintendent", "court_coordinator"))
+# Applying to court: officers and court coordinators; supervisors and superintendents get 403.
+COURT_APPLY = allow(
+    (*CASE_WORKERS, "court_coordinator"), forbidden=("supervisor", "superintendent")
+)
 # The support service's pages about one referral: only the service it was sent to.
 REFERRAL_SERVICE = allow(SUPPORT)
+# A support service's own lists: people of any support service (each sees its own service's).
+SUPPORT_OWN_SERVICE = allow((*SUPPORT, "outsider_service"))
+# Force figures: supervisors, authorising officers and administrators; other police 403.
+REPORT_READERS = allow(("supervisor", "superintendent", "administrator"), forbidden=POLICE_ANYWHERE)
 # The admin site: staff (administrators) only; anyone else is sent to sign in.
 ADMIN_STAFF = who(LOGIN, administrator=OK)
 # An admin list of case content: administrators have no model permission for it (403).
 ADMIN_CASE_CONTENT = who(LOGIN, administrator=FORBIDDEN)
+
+
+def case_role(role: str) -> dict:
+    """A case action for one role: the other police who can see the case get 403."""
+    return allow((role,), forbidden=CASE_VIEWERS)
 
 
 def on_case(outcomes: dict, method: str) -> dict:
@@ -137,6 +150,22 @@ DEFAULT_ARGS = {
 }
 LITERAL_ARGS = {"step": "grounds"}  # token: the officer's calendar token (World)
 
+
+def get_and_post(name: str, why: str, outcomes: dict, **kwargs) -> Rule:
+    """A form: the page (GET) and its submission (POST) answer the same people alike."""
+    return Rule(name, why, get=outcomes, post=outcomes, **kwargs)
+
+
+def case_read(name: str, why: str) -> Rule:
+    """A case page to read: the police who can see the case."""
+    return Rule(name, why, get=CASE_READ)
+
+
+def case_work(name: str, why: str, **kwargs) -> Rule:
+    """A form on a case: officers and DVPO officers; the other police who see it get 403."""
+    return get_and_post(name, why, CASE_WORK, **kwargs)
+
+
 RULES = [
     # --- Shell, sign-in, notifications ----------------------------------------------
     Rule("home", "Everyone signed in has a home page.", get=EVERYONE_SIGNED_IN),
@@ -180,29 +209,22 @@ RULES = [
         "for anyone else), so every signed-in person may open it.",
         get=EVERYONE_SIGNED_IN,
     ),
-    Rule(
+    get_and_post(
         "case_new",
         "Officers and DVPO officers record incidents (in their own force: the outsider is a "
         "DVPO officer of another force); nobody else.",
-        get=allow((*CASE_WORKERS, "other_bcu_officer", "outsider_force"), others=FORBIDDEN),
-        post=allow((*CASE_WORKERS, "other_bcu_officer", "outsider_force"), others=FORBIDDEN),
+        allow((*CASE_WORKERS, "other_bcu_officer", "outsider_force"), others=FORBIDDEN),
     ),
-    Rule("case_detail", "The case page: the police who can see the case.", get=CASE_READ),
-    Rule("case_edit", "Change the incident: officers on the case.", get=CASE_WORK, post=CASE_WORK),
-    Rule("party_add", "Add a person: officers on the case.", get=CASE_WORK, post=CASE_WORK),
-    Rule(
-        "safe_contact",
-        "The victim's safe-contact details: officers on the case.",
-        get=CASE_WORK,
-        post=CASE_WORK,
-    ),
-    Rule("risk_new", "Record DASH: officers on the case.", get=CASE_WORK, post=CASE_WORK),
-    Rule("risk_detail", "A DASH assessment: the police who can see the case.", get=CASE_READ),
-    Rule(
+    case_read("case_detail", "The case page: the police who can see the case."),
+    case_work("case_edit", "Change the incident: officers on the case."),
+    case_work("party_add", "Add a person: officers on the case."),
+    case_work("safe_contact", "The victim's safe-contact details: officers on the case."),
+    case_work("risk_new", "Record DASH: officers on the case."),
+    case_read("risk_detail", "A DASH assessment: the police who can see the case."),
+    get_and_post(
         "risk_review",
         "Quality assurance of a DASH grade: supervisors (domain.md §2).",
-        get=allow(("supervisor",), forbidden=CASE_VIEWERS),
-        post=allow(("supervisor",), forbidden=CASE_VIEWERS),
+        case_role("supervisor"),
     ),
     Rule(
         "risk_review_queue",
@@ -215,20 +237,17 @@ RULES = [
         "the case has a served DVPN, and sent back to the case page).",
         post=CASE_WORK,
     ),
-    Rule("dvpn_step", "A question page of the application.", get=CASE_WORK, post=CASE_WORK),
-    Rule("dvpn_check", "Check your answers and submit.", get=CASE_WORK, post=CASE_WORK),
+    case_work("dvpn_step", "A question page of the application."),
+    case_work("dvpn_check", "Check your answers and submit."),
     Rule("dvpn_revise", "Revise a refused application.", post=CASE_WORK),
-    Rule(
+    get_and_post(
         "dvpn_decide",
         "Authorise or refuse (s.24(1)): a superintendent or above of the force.",
-        get=allow(("superintendent",), forbidden=CASE_VIEWERS),
-        post=allow(("superintendent",), forbidden=CASE_VIEWERS),
+        case_role("superintendent"),
     ),
-    Rule(
-        "dvpn_serve", "Record service (s.25): officers on the case.", get=CASE_WORK, post=CASE_WORK
-    ),
-    Rule("dvpn_notice", "The notice: the police who can see the case.", get=CASE_READ),
-    Rule("dvpn_notice_pdf", "The notice as a PDF: as the notice.", get=CASE_READ),
+    case_work("dvpn_serve", "Record service (s.25): officers on the case."),
+    case_read("dvpn_notice", "The notice: the police who can see the case."),
+    case_read("dvpn_notice_pdf", "The notice as a PDF: as the notice."),
     Rule(
         "authorisation_queue",
         "DVPNs awaiting authorisation: authorising officers only.",
@@ -241,51 +260,33 @@ RULES = [
         get=allow((*POLICE_ANYWHERE, "administrator")),
     ),
     # --- Courts -----------------------------------------------------------------------
-    Rule(
+    get_and_post(
         "court_application_new",
         "Apply to court: officers (apply_to_court) and court coordinators on the case.",
-        get=allow((*CASE_WORKERS, "court_coordinator"), forbidden=("supervisor", "superintendent")),
-        post=allow(
-            (*CASE_WORKERS, "court_coordinator"), forbidden=("supervisor", "superintendent")
-        ),
+        COURT_APPLY,
     ),
-    Rule(
-        "court_application_edit",
-        "Change the application and listing: as applying.",
-        get=allow((*CASE_WORKERS, "court_coordinator"), forbidden=("supervisor", "superintendent")),
-        post=allow(
-            (*CASE_WORKERS, "court_coordinator"), forbidden=("supervisor", "superintendent")
-        ),
+    get_and_post(
+        "court_application_edit", "Change the application and listing: as applying.", COURT_APPLY
     ),
-    Rule(
+    get_and_post(
         "hearing_outcome",
         "Record a hearing's outcome and the order: court coordinators (domain.md §2).",
-        get=allow(("court_coordinator",), forbidden=CASE_VIEWERS),
-        post=allow(("court_coordinator",), forbidden=CASE_VIEWERS),
+        case_role("court_coordinator"),
     ),
-    Rule("court_pack_pdf", "The court pack: the police who can see the case.", get=CASE_READ),
-    Rule(
-        "order_vary",
-        "Vary the order: court coordinators.",
-        get=allow(("court_coordinator",), forbidden=CASE_VIEWERS),
-        post=allow(("court_coordinator",), forbidden=CASE_VIEWERS),
+    case_read("court_pack_pdf", "The court pack: the police who can see the case."),
+    get_and_post(
+        "order_vary", "Vary the order: court coordinators.", case_role("court_coordinator")
     ),
-    Rule(
+    get_and_post(
         "order_discharge",
         "Discharge the order: court coordinators.",
-        get=allow(("court_coordinator",), forbidden=CASE_VIEWERS),
-        post=allow(("court_coordinator",), forbidden=CASE_VIEWERS),
+        case_role("court_coordinator"),
     ),
-    Rule("breach_new", "Record a breach: officers on the case.", get=CASE_WORK, post=CASE_WORK),
-    Rule("breach_detail", "A breach: the police who can see the case.", get=CASE_READ),
-    Rule(
-        "breach_arrest", "Record the arrest: officers on the case.", get=CASE_WORK, post=CASE_WORK
-    ),
-    Rule(
-        "breach_outcome",
-        "What the court did about a breach: officers on the case (record_breach).",
-        get=CASE_WORK,
-        post=CASE_WORK,
+    case_work("breach_new", "Record a breach: officers on the case."),
+    case_read("breach_detail", "A breach: the police who can see the case."),
+    case_work("breach_arrest", "Record the arrest: officers on the case."),
+    case_work(
+        "breach_outcome", "What the court did about a breach: officers on the case (record_breach)."
     ),
     Rule(
         "hearing_list",
@@ -299,11 +300,10 @@ RULES = [
             outsider_force=OK,
         ),
     ),
-    Rule(
+    get_and_post(
         "hearing_calendar_subscribe",
         "The address of one's own hearings calendar: police users.",
-        get=allow((*POLICE_ANYWHERE, "administrator"), others=FORBIDDEN),
-        post=allow((*POLICE_ANYWHERE, "administrator"), others=FORBIDDEN),
+        allow((*POLICE_ANYWHERE, "administrator"), others=FORBIDDEN),
     ),
     Rule(
         "hearing_calendar_feed",
@@ -313,15 +313,14 @@ RULES = [
         get=PUBLIC,
     ),
     # --- Referrals: the police side -------------------------------------------------------
-    Rule("referral_new", "Start a referral: officers on the case.", get=CASE_WORK, post=CASE_WORK),
-    Rule(
+    case_work("referral_new", "Start a referral: officers on the case."),
+    case_read(
         "referral_detail",
         "A referral's status, attempts and outcomes (never notes): the police who can see "
         "the case; the service uses its own pages.",
-        get=CASE_READ,
     ),
-    Rule("referral_edit", "Change a draft referral.", get=CASE_WORK, post=CASE_WORK),
-    Rule("referral_consent", "Record the victim's consent.", get=CASE_WORK, post=CASE_WORK),
+    case_work("referral_edit", "Change a draft referral."),
+    case_work("referral_consent", "Record the victim's consent."),
     Rule(
         "referral_send",
         "Send the referral (POST only).",
@@ -329,11 +328,9 @@ RULES = [
         | dict.fromkeys(CASE_WORKERS, NOT_ALLOWED),
         post=CASE_WORK,
     ),
-    Rule(
+    case_work(
         "marac_outcome",
         "The MARAC meeting and outcome: officers on the case.",
-        get=CASE_WORK,
-        post=CASE_WORK,
         args={"referral_id": "marac"},
     ),
     # --- Referrals: the support service ---------------------------------------------------
@@ -341,7 +338,7 @@ RULES = [
         "referral_inbox",
         "The service's inbox: people of a support service (each sees its own service's); "
         "police and administrators get 404.",
-        get=allow((*SUPPORT, "outsider_service")),
+        get=SUPPORT_OWN_SERVICE,
     ),
     Rule(
         "referral_manager_queue",
@@ -351,59 +348,32 @@ RULES = [
     Rule(
         "referral_followups",
         "Follow-ups due: people of a support service (their own service's).",
-        get=allow((*SUPPORT, "outsider_service")),
+        get=SUPPORT_OWN_SERVICE,
     ),
     Rule("service_referral", "A referral as its service sees it.", get=REFERRAL_SERVICE),
-    Rule(
+    get_and_post(
         "service_referral_accept",
         "Accept (POST; a GET goes back to the referral).",
-        get=REFERRAL_SERVICE,
-        post=REFERRAL_SERVICE,
+        REFERRAL_SERVICE,
     ),
-    Rule(
-        "service_referral_decline",
-        "Decline and return to the police.",
-        get=REFERRAL_SERVICE,
-        post=REFERRAL_SERVICE,
-    ),
-    Rule(
-        "contact_attempt_new",
-        "Log a contact attempt.",
-        get=REFERRAL_SERVICE,
-        post=REFERRAL_SERVICE,
-    ),
-    Rule(
-        "service_referral_unable",
-        "Return as unable to contact.",
-        get=REFERRAL_SERVICE,
-        post=REFERRAL_SERVICE,
-    ),
-    Rule("service_referral_close", "Close.", get=REFERRAL_SERVICE, post=REFERRAL_SERVICE),
-    Rule(
-        "service_breach_report",
-        "Report a suspected breach.",
-        get=REFERRAL_SERVICE,
-        post=REFERRAL_SERVICE,
-    ),
-    Rule("service_followup_new", "Add a follow-up.", get=REFERRAL_SERVICE, post=REFERRAL_SERVICE),
-    Rule(
-        "service_followup_done",
-        "Record a follow-up.",
-        get=REFERRAL_SERVICE,
-        post=REFERRAL_SERVICE,
-    ),
+    get_and_post("service_referral_decline", "Decline and return to the police.", REFERRAL_SERVICE),
+    get_and_post("contact_attempt_new", "Log a contact attempt.", REFERRAL_SERVICE),
+    get_and_post("service_referral_unable", "Return as unable to contact.", REFERRAL_SERVICE),
+    get_and_post("service_referral_close", "Close.", REFERRAL_SERVICE),
+    get_and_post("service_breach_report", "Report a suspected breach.", REFERRAL_SERVICE),
+    get_and_post("service_followup_new", "Add a follow-up.", REFERRAL_SERVICE),
+    get_and_post("service_followup_done", "Record a follow-up.", REFERRAL_SERVICE),
     Rule("service_referral_print", "The printable referral.", get=REFERRAL_SERVICE),
     Rule(
         "service_referral_export",
         "The inbox as CSV: people of a support service (their own service's rows).",
-        get=allow((*SUPPORT, "outsider_service")),
+        get=SUPPORT_OWN_SERVICE,
     ),
     # --- Two-factor sign-in (dvpo/signin.py) -----------------------------------------------
-    Rule(
+    get_and_post(
         "confirm_identity",
         "'Confirm it's you' before a DVPN decision: anyone signed in, for themselves.",
-        get=EVERYONE_SIGNED_IN,
-        post=EVERYONE_SIGNED_IN,
+        EVERYONE_SIGNED_IN,
     ),
     Rule(
         "two_factor:setup",
@@ -422,11 +392,10 @@ RULES = [
         "The end of one's own set-up.",
         get=EVERYONE_SIGNED_IN,
     ),
-    Rule(
+    get_and_post(
         "two_factor:backup_tokens",
         "One's own backup codes (POST makes new ones): anyone signed in.",
-        get=EVERYONE_SIGNED_IN,
-        post=EVERYONE_SIGNED_IN,
+        EVERYONE_SIGNED_IN,
     ),
     # --- Access log, break glass, subject access (audit/) ----------------------------------
     Rule(
@@ -443,11 +412,10 @@ RULES = [
         "Break-glass openings to review: supervisors.",
         get=who(FORBIDDEN, supervisor=OK),
     ),
-    Rule(
+    get_and_post(
         "break_glass_review",
         "Review one opening (into their BCU's case): supervisors.",
-        get=who(FORBIDDEN, supervisor=OK),
-        post=who(FORBIDDEN, supervisor=OK),
+        who(FORBIDDEN, supervisor=OK),
         args={"grant_id": "grant"},
     ),
     Rule(
@@ -477,18 +445,12 @@ RULES = [
         "reports:dashboard",
         "Force figures (counts, never case content): supervisors, authorising officers and "
         "the force's administrators; other police 403; support services 404.",
-        get=allow(
-            ("supervisor", "superintendent", "administrator"),
-            forbidden=POLICE_ANYWHERE,
-        ),
+        get=REPORT_READERS,
     ),
     Rule(
         "reports:csv",
         "A report as CSV: as the dashboard.",
-        get=allow(
-            ("supervisor", "superintendent", "administrator"),
-            forbidden=POLICE_ANYWHERE,
-        ),
+        get=REPORT_READERS,
         args={"name": "monthly-flags"},
     ),
     # --- The admin site (representative pages; the rest of admin:* is Django's) ----------

@@ -19,7 +19,6 @@ from datetime import date, datetime, timedelta
 import time_machine
 from django.db import transaction
 
-from dvpo.demo import DEMO_PASSWORD
 from dvpo.roles import Rank, Role
 
 BUILT_AT = "2026-03-06T09:00:00+00:00"  # Fri 6 Mar 2026, the morning after the incident
@@ -88,22 +87,21 @@ def _organisations():
 
 
 def _users(force, other_force, service, other_service, bcu, team, other_bcu) -> dict:
-    from dvpo.models import BCU, User
-    from dvpo.services import user_set_roles
+    from dvpo.models import BCU
+    from tests.helpers import new_user
 
     def make(username, role, organisation, rank=None, bcu=None, team=None):
-        user = User.objects.create_user(
-            username=username,
-            password=DEMO_PASSWORD,
-            first_name=username.split(".")[-1].capitalize(),
-            last_name="Matrix",
+        """A person of the world, named after their username ("mx.south": South Matrix)."""
+        return new_user(
+            username,
+            role=role,
             organisation=organisation,
             rank=rank,
             bcu=bcu,
             team=team,
+            first_name=username.split(".")[-1].capitalize(),
+            last_name="Matrix",
         )
-        user_set_roles(user=user, roles=[role])
-        return user
 
     constable, sergeant, supt = Rank.CONSTABLE, Rank.SERGEANT, Rank.SUPERINTENDENT
     south = BCU.objects.get(force=force, code="MXS")
