@@ -274,7 +274,16 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dvpo.tasks.heartbeat", "schedule": 60.0},
     "court-lapse-and-expire": {"task": "courts.tasks.lapse_and_expire", "schedule": 60.0},
     "reminders-scan": {"task": "dvpo.tasks.reminders_scan", "schedule": 60.0},
+    # Keeps each force's default reports page (financial year so far, all BCUs) worked out,
+    # so nobody waits for a year of aggregates; see REPORT_CACHE_SECONDS.
+    "reports-warm": {"task": "reports.tasks.warm_dashboards", "schedule": 240.0},
 }
+
+# --- Reports (reports/figures.py) -------------------------------------------
+# How long the dashboard's figures for one choice of filters are kept before they are worked
+# out again (0: every time). The page says when its figures were worked out; the CSV
+# downloads are always worked out afresh.
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600, minimum=0)
 
 # --- Reminders (dvpo/reminders.py) ------------------------------------------
 # Per due-item kind: (hours before the deadline, who is told). 0 is the deadline itself

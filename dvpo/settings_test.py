@@ -30,6 +30,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "dvpo-test"  # noqa: F405
+# The reports' figures are worked out on every request, so a test sees the data it just
+# made; tests/reports/test_reports_cache.py turns the cache on.
+REPORT_CACHE_SECONDS = 0
 
 # Celery: tasks run in-process unless a test starts a real worker (which then
 # talks to the same Redis). Pin the broker here: Celery prefers an exported

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -547,3 +549,52 @@ def management(scope: Scope, *, now: dt.datetime | None = None) -> Management:
         ),
     ]
     return Management(incidents, figures, risk, _equality(scope))
+
+
+# --- The dashboard's figures, kept for a few minutes ---------------------------------------
+
+
+@dataclass
+class Dashboard:
+    """The three reports of the dashboard page, and when they were worked out."""
+
+    monthly: MonthlyFlags
+    annual: list[AnnualRow]
+    management: Management
+    computed_at: dt.datetime
+
+
+# Bump when the shape of Dashboard changes, so a deployment never unpickles an old one.
+CACHE_VERSION = 1
+
+
+def dashboard_key(scope: Scope, *, by_flag_date: bool) -> str:
+    period = scope.period
+    return (
+        f"reports:dashboard:{CACHE_VERSION}:{scope.force_id}:{scope.bcu_id or 'all'}:"
+        f"{period.start.isoformat()}:{period.end.isoformat()}:"
+        f"{'flag' if by_flag_date else 'recorded'}"
+    )
+
+
+def dashboard(scope: Scope, bcus: list, *, by_flag_date: bool, refresh: bool = False) -> Dashboard:
+    """The dashboard's reports for a scope, from the cache when they were worked out in the
+    last REPORT_CACHE_SECONDS (the page says when). A year of a large force takes seconds to
+    aggregate, and these are statistics, not a case's deadlines; the CSV downloads are always
+    worked out afresh. `refresh` recomputes and stores (reports.tasks.warm_dashboards)."""
+    seconds = settings.REPORT_CACHE_SECONDS
+    key = dashboard_key(scope, by_flag_date=by_flag_date)
+    if seconds and not refresh:
+        found = cache.get(key)
+        if isinstance(found, Dashboard):
+            return found
+    with reporting():
+        result = Dashboard(
+            monthly=monthly_flags(scope, by_flag_date=by_flag_date),
+            annual=annual_return(scope, bcus),
+            management=management(scope),
+            computed_at=timezone.now(),
+        )
+    if seconds:
+        cache.set(key, result, seconds)
+    return result

@@ -38,9 +38,13 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, force):
-        if "by" not in data:
-            data = data.copy()
-            data["by"] = "recorded"
+        data = data.copy()
+        data.setdefault("by", "recorded")
+        # A period left out entirely is the default one, shown in the date boxes.
+        for name, day in zip(("start", "end"), default_period(timezone.localdate()), strict=True):
+            parts = {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+            if not any(data.get(key) for key in parts):
+                data.update({key: str(value) for key, value in parts.items()})
         super().__init__(data)
         self.fields["bcu"].queryset = BCU.objects.filter(force=force).order_by("name")
 

@@ -10,6 +10,7 @@ data (reports/figures.py aggregates in SQL).
 import csv
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -127,12 +128,12 @@ def dashboard(request):
         suppress = form.cleaned_data["suppress"]
         by_flag_date = form.cleaned_data.get("by") == "flag"
         scope, bcus = _scope(form, force)
-        with figures.reporting():
-            monthly = figures.monthly_flags(scope, by_flag_date=by_flag_date)
-            annual = figures.annual_return(scope, bcus)
-            management = figures.management(scope)
+        found = figures.dashboard(scope, bcus, by_flag_date=by_flag_date)
+        monthly, annual, management = found.monthly, found.annual, found.management
         context.update(
             period=scope.period,
+            computed_at=found.computed_at,
+            cache_minutes=settings.REPORT_CACHE_SECONDS // 60,
             suppress=suppress,
             by_flag_date=by_flag_date,
             bcu=form.cleaned_data.get("bcu"),
