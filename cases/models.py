@@ -64,9 +64,11 @@ class Case(models.Model):
             # A force's cases newest first (force-wide lists and searches, the reports' date
             # ranges).
             models.Index(fields=["force", "-reported_at"], name="case_force_reported"),
-            # The queues page's owner filter: the distinct owners of the cases a viewer may see
-            # (owner, team, BCU, force), read from this index alone (index-only scan).
-            models.Index(fields=["owner", "bcu", "team", "force"], name="case_visibility_owner"),
+            # The queues page's owner filter: the distinct owners of a force's, a BCU's or a
+            # team's cases, one index probe per owner (cases.queues.visible_owners).
+            models.Index(fields=["force", "owner"], name="case_force_owner"),
+            models.Index(fields=["bcu", "owner"], name="case_bcu_owner"),
+            models.Index(fields=["team", "owner"], name="case_team_owner"),
             # Search by the start of a crime reference (istartswith: UPPER(...) LIKE 'X%').
             models.Index(
                 OpClass(

@@ -21,20 +21,32 @@ FORCE_WIDE = {Role.AUTHORISING_OFFICER, Role.COURT_COORDINATOR}
 BCU_WIDE = {Role.DVPO_OFFICER, Role.SUPERVISOR}
 
 
+def visibility_scopes(user) -> list[dict[str, int]]:
+    """The cases this user may see, as alternatives of one column's value each, all within
+    the user's force: [{"force_id": f}] for the whole force, else some of owner_id, bcu_id
+    and team_id ({"owner_id": the user} always). Empty: none. Matches `can_view_case`."""
+    if not user.is_authenticated or not user.organisation_id or not user.organisation.is_police:
+        return []
+    roles = user.roles
+    if roles & FORCE_WIDE:
+        return [{"force_id": user.organisation_id}]
+    scopes = [{"owner_id": user.pk}]
+    if roles & BCU_WIDE and user.bcu_id:
+        scopes.append({"bcu_id": user.bcu_id})
+    if Role.OFFICER in roles and user.team_id:
+        scopes.append({"team_id": user.team_id})
+    return scopes
+
+
 def case_visibility(user) -> Q:
     """The cases this user may see, as a filter (matches `can_view_case`)."""
-    if not user.is_authenticated or not user.organisation_id or not user.organisation.is_police:
+    scopes = visibility_scopes(user)
+    if not scopes:
         return Q(pk__in=[])
-    roles = user.roles
-    in_force = Q(force_id=user.organisation_id)
-    if roles & FORCE_WIDE:
-        return in_force
-    visible = Q(owner_id=user.pk)
-    if roles & BCU_WIDE and user.bcu_id:
-        visible |= Q(bcu_id=user.bcu_id)
-    if Role.OFFICER in roles and user.team_id:
-        visible |= Q(team_id=user.team_id)
-    return in_force & visible
+    visible = Q()
+    for scope in scopes:
+        visible |= Q(**scope)
+    return visible if "force_id" in scopes[0] else Q(force_id=user.organisation_id) & visible
 
 
 def view_basis(user, case: Case) -> str | None:

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from cases.models import DVPN, Case
-from cases.permissions import case_visibility
+from cases.permissions import case_visibility, visibility_scopes
 from courts.models import DVPOApplication
 from courts.rules import ADJOURNED, LISTED
 from dvpo import deadlines, reminders
@@ -54,6 +55,43 @@ def sees_team_queues(user) -> bool:
     return is_police(user) and bool(
         user.has_perm(SUPERVISOR_PERMISSION) or Role.DVPO_OFFICER in user.roles
     )
+
+
+# One branch per visibility scope (cases.permissions.visibility_scopes): the distinct owners
+# of the cases with `column` = value in the force, found by skipping from one owner to the
+# next along the (column, owner) index, so a BCU of 80,000 cases and 170 owners costs 170
+# index probes rather than a read of 80,000 index entries.
+_OWNERS_BRANCH = """
+    {name}(id) AS (
+        (SELECT owner_id FROM cases_case
+          WHERE {column} = %s AND force_id = %s AND owner_id IS NOT NULL
+          ORDER BY owner_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT c.owner_id FROM cases_case c
+                 WHERE c.{column} = %s AND c.force_id = %s AND c.owner_id > {name}.id
+                 ORDER BY c.owner_id LIMIT 1)
+          FROM {name} WHERE {name}.id IS NOT NULL
+    )"""
+_SCOPE_COLUMNS = ("force_id", "bcu_id", "team_id", "owner_id")
+
+
+def visible_owners(viewer) -> RawSQL:
+    """The ids of the owners of the cases the viewer may see (`visible_cases`), as SQL for
+    `pk__in`."""
+    scopes = visibility_scopes(viewer) if sees_team_queues(viewer) else [{"owner_id": viewer.pk}]
+    branches, selects, params = [], [], []
+    for number, scope in enumerate(scopes):
+        ((column, value),) = scope.items()
+        if column not in _SCOPE_COLUMNS:  # the column's name goes into the SQL text
+            raise ValueError(column)
+        name = f"owners_{number}"
+        branches.append(_OWNERS_BRANCH.format(name=name, column=column))
+        selects.append(f"SELECT id FROM {name} WHERE id IS NOT NULL")  # noqa: S608
+        params += [value, viewer.organisation_id, value, viewer.organisation_id]
+    if not branches:
+        return RawSQL("SELECT NULL::bigint WHERE false", [])
+    sql = f"WITH RECURSIVE {', '.join(branches)} {' UNION '.join(selects)}"
+    return RawSQL(sql, params)  # noqa: S611 - column names from _SCOPE_COLUMNS; values bound
 
 
 def visible_cases(viewer) -> QuerySet[Case]:

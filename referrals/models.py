@@ -9,6 +9,7 @@ service: police-side selectors never load them.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from dvpo.roles import SUPPORT
@@ -112,7 +113,16 @@ class Referral(models.Model):
                 name="one_active_referral_per_victim_and_kind",
             )
         ]
-        indexes = [models.Index(fields=["service", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["service", "status", "due_at"]),
+            # The caseworker's inbox: the service's open referrals, soonest due first, read
+            # in order (a status IN (...) on the index above needs a sort of all of them).
+            models.Index(
+                fields=["service", "due_at"],
+                condition=Q(status__in=rules.WITH_SERVICE),
+                name="referral_service_open_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.case}"

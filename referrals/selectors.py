@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from cases.models import DVPN, Case, Party, RiskAssessment, RiskGrade, SafeContact
 from cases.permissions import case_visibility
@@ -274,20 +275,26 @@ def referral_facts(referral: Referral, *, for_service: bool = True) -> ReferralF
 # --- The service's lists ------------------------------------------------------------------------
 
 GRADE_RANK = SqlCase(
-    When(grade=RiskGrade.HIGH, then=Value(2)),
-    When(grade=RiskGrade.MEDIUM, then=Value(1)),
-    When(grade=RiskGrade.STANDARD, then=Value(0)),
+    When(final_grade=RiskGrade.HIGH, then=Value(2)),
+    When(final_grade=RiskGrade.MEDIUM, then=Value(1)),
+    When(final_grade=RiskGrade.STANDARD, then=Value(0)),
     default=Value(-1),
     output_field=IntegerField(),
 )
 
 
 def _with_grade(referrals: QuerySet) -> QuerySet:
+    """`grade`: the victim's latest final grade; `grade_rank`: 2 high to 0 standard, -1 none.
+    The rank is worked out inside its own lookup of the latest assessment: a CASE over the
+    `grade` annotation would repeat that lookup once per branch, for every referral."""
     latest = RiskAssessment.objects.filter(
         case_id=OuterRef("case_id"), victim_id=OuterRef("victim_id")
     ).order_by("-assessed_at", "-pk")
-    return referrals.annotate(grade=Subquery(latest.values("final_grade")[:1])).annotate(
-        grade_rank=GRADE_RANK
+    return referrals.annotate(
+        grade=Subquery(latest.values("final_grade")[:1]),
+        grade_rank=Coalesce(
+            Subquery(latest.annotate(rank=GRADE_RANK).values("rank")[:1]), Value(-1)
+        ),
     )
 
 
@@ -494,8 +501,17 @@ def alerts_unread(*, viewer) -> QuerySet[Alert]:
 
 
 def attempt_counts(referrals: QuerySet) -> QuerySet:
-    """Annotate attempts made and failed (for list pages, in the same query)."""
+    """Annotate attempts made and failed (for list pages, in the same query). Counted in
+    subqueries, not a join and GROUP BY: the page's count then reads the referrals alone, and
+    the attempts are counted for the rows shown only."""
+    attempts = (
+        ContactAttempt.objects.filter(referral=OuterRef("pk"))
+        .order_by()
+        .values("referral")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return referrals.annotate(
-        attempt_count=Count("attempts"),
-        failed_count=Count("attempts", filter=~Q(attempts__outcome__in=rules.CONTACT_MADE)),
+        attempt_count=Coalesce(Subquery(attempts), 0),
+        failed_count=Coalesce(Subquery(attempts.exclude(outcome__in=rules.CONTACT_MADE)), 0),
     )

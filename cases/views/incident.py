@@ -41,6 +41,11 @@ def parse_search_date(text: str) -> date | None:
     return None
 
 
+# The case list pages through the newest 10,000 matching cases (400 pages): more than that
+# are counted no further and the page asks for a narrower search.
+CASE_LIST_CAP = 10_000
+
+
 def search_filter(q: str) -> Q:
     """Crime reference (exact or the start of it), a name on the case, or a date of birth."""
     # One UNION of case ids, each branch served by an index (the crime reference's upper-case
@@ -86,7 +91,7 @@ def case_list(request):
     )
     if q:
         cases = cases.filter(search_filter(q))
-    page = paginate(request, cases)
+    page = paginate(request, cases, cap=CASE_LIST_CAP)
     for case in page:
         case.victims = [p for p in case.named_parties if p.role == Party.Role.VICTIM]
         case.perpetrators = [p for p in case.named_parties if p.role == Party.Role.PERPETRATOR]

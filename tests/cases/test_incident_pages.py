@@ -211,6 +211,25 @@ def test_the_list_is_paginated_newest_first(client, officer, bcu, team):
     assertContains(page_for(client, officer, q="00000", page=2), "q=00000&amp;page=1")
 
 
+def test_a_long_list_pages_through_the_newest_cases_only(client, officer, bcu, team, monkeypatch):
+    monkeypatch.setattr("cases.views.incident.CASE_LIST_CAP", 30)
+    many_cases(officer, bcu, team, 40)
+    first = page_for(client, officer)
+    assertContains(first, "The newest 30 cases are listed. Search to find an older case.")
+    assertContains(first, "Page 1 of 2")
+    last = page_for(client, officer, page=2)
+    assert [c.crime_reference for c in last.context["page"]] == [
+        f"{n:07d}/26" for n in range(14, 9, -1)
+    ]
+    found = page_for(client, officer, q="00000")  # 0000000/26 to 0000039/26
+    assertContains(found, "More than 30 cases match ‘00000’: the newest 30 are listed.")
+    few = page_for(client, officer, q="000003")
+    assertContains(few, "10 cases match ‘000003’.")
+    assertNotContains(few, "More than")
+    monkeypatch.setattr("cases.views.incident.CASE_LIST_CAP", 40)
+    assertNotContains(page_for(client, officer), "The newest")  # exactly the cap: all listed
+
+
 def test_the_list_runs_a_bounded_number_of_queries(
     client, officer, bcu, team, django_assert_max_num_queries
 ):

@@ -63,23 +63,37 @@ from referrals.models import Alert, ContactAttempt, FollowUp, Referral
 
 LONDON = deadlines.LONDON
 
-# Obviously invented surnames; ordinary first names.
-SURNAMES = [
-    "Quillfeather", "Marrowby", "Thistlewick", "Pemberfold", "Brindlecombe", "Ashgrove-Test",
-    "Fennimore", "Wexcombe", "Oddington", "Larkspurr", "Dimblethorpe", "Crumwell-Sample",
-    "Hollowmere", "Nettlefield", "Puddingstone", "Gorsebury", "Tumbleton", "Wickerham",
-    "Barleymow", "Fernsby", "Mossington", "Kettleborough", "Plumtree-Example", "Ravensnook",
-    "Sprocket", "Tiddlecombe", "Umberslade", "Vexley", "Wobbleton", "Yarrowfield",
-    "Zephyrwood", "Applethwaite", "Bramblecote", "Cobbledick", "Dunnock", "Elderflower",
-    "Fiddlestone", "Gumbleby", "Hobnail", "Inkwell",
+# Obviously invented surnames, put together from two parts (50 x 40 = 2,000, the commoner
+# first parts more often: the commonest surname is about 0.4% of people, about as common as a
+# common British surname), and ordinary first names. Real names are this varied; forty
+# surnames for two million people would make every name search match thousands.
+SURNAME_STARTS = [
+    "Quill", "Marrow", "Thistle", "Pember", "Brindle", "Ash", "Fenni", "Wex", "Odding",
+    "Larks", "Dimble", "Crum", "Hollow", "Nettle", "Pudding", "Gorse", "Tumble", "Wicker",
+    "Barley", "Ferns", "Moss", "Kettle", "Plum", "Ravens", "Sprock", "Tiddle", "Umber", "Vex",
+    "Wobble", "Yarrow", "Zephyr", "Apple", "Bramble", "Cobble", "Dunn", "Elder", "Fiddle",
+    "Gumble", "Hob", "Ink", "Jumble", "Knot", "Lantern", "Mildew", "Nook", "Oat", "Pebble",
+    "Quince", "Rook", "Sorrel",
+]  # fmt: skip
+SURNAME_ENDS = [
+    "feather", "by", "wick", "fold", "combe", "grove", "more", "ington", "spurr", "thorpe",
+    "well", "mere", "field", "stone", "bury", "ton", "ham", "mow", "sby", "borough", "tree",
+    "nook", "et", "dale", "slade", "ley", "field-Test", "wood", "thwaite", "cote", "dick",
+    "ock", "flower", "ford", "nail", "worth", "hurst", "gate", "shaw", "croft",
 ]  # fmt: skip
 FEMALE = [
     "Amelia", "Olivia", "Isla", "Ava", "Mia", "Grace", "Sophie", "Emily", "Chloe", "Jessica",
     "Hannah", "Priya", "Aisha", "Fatima", "Zara", "Megan", "Rachel", "Laura", "Natalie", "Kerry",
+    "Ella", "Freya", "Lily", "Ruby", "Evie", "Poppy", "Ivy", "Rosie", "Willow", "Maryam",
+    "Nadia", "Agnieszka", "Joanna", "Claire", "Gemma", "Stacey", "Leanne", "Donna", "Tracey",
+    "Sian",
 ]  # fmt: skip
 MALE = [
     "Oliver", "George", "Harry", "Jack", "Noah", "Leo", "Jacob", "Daniel", "Ryan", "Liam",
     "Mohammed", "Adam", "Imran", "Kyle", "Dean", "Craig", "Lee", "Wayne", "Jamie", "Tom",
+    "Arthur", "Freddie", "Alfie", "Theo", "Archie", "Charlie", "Henry", "Oscar", "Luca",
+    "Bilal", "Tomasz", "Piotr", "Gareth", "Darren", "Stuart", "Paul", "Mark", "Gavin",
+    "Carl", "Rhys",
 ]  # fmt: skip
 STREETS = [
     "Example Street", "Sample Road", "Fictional Lane", "Placeholder Avenue", "Test Close",
@@ -204,13 +218,15 @@ class Copier:
         return len(rows)
 
 
-def _u(k: int) -> str:
-    """A uniform [0, 1) value for incident g, stream k (SQL)."""
-    return f"((hashint8extended(g, %(seed)s + {k}) & 2147483647)::float8 / 2147483648.0)"
+def _u(k: int, of: str = "g") -> str:
+    """A uniform [0, 1) value for incident g (or another whole number), stream k (SQL)."""
+    return f"((hashint8extended({of}, %(seed)s + {k}) & 2147483647)::float8 / 2147483648.0)"
 
 
-def _pick(array_sql: str, n: int, k: int) -> str:
-    return f"({array_sql})[1 + floor({_u(k)} * {n})::int]"
+def _pick(array_sql: str, n: int, k: int, of: str = "g", skew: int = 1) -> str:
+    """One of the array's n values; with skew 2 the first values come up more often."""
+    u = _u(k, of) if skew == 1 else f"power({_u(k, of)}, {skew})"
+    return f"({array_sql})[1 + floor({u} * {n})::int]"
 
 
 def _sql_array(values) -> str:
@@ -397,7 +413,7 @@ class Command(BaseCommand):
                 User(
                     username=username,
                     first_name=first,
-                    last_name=self.rng.choice(SURNAMES),
+                    last_name=self.rng.choice(SURNAME_STARTS) + self.rng.choice(SURNAME_ENDS),
                     email=f"{username}@example.invalid",
                     password="!generated",  # noqa: S106 - unusable: generated staff cannot sign in
                     **fields,
@@ -545,6 +561,7 @@ class Command(BaseCommand):
             "instrument": self.instrument.pk,
         }
         u = _u
+        person = "(3 * g + slot)"  # a person's own random streams (names)
         sql_incident = f"""
         CREATE TEMP TABLE gen_incident ON COMMIT DROP AS
         SELECT s.*, o.user_id AS owner_id, o.bcu_id, o.team_id, o.supervisor_id,
@@ -599,9 +616,10 @@ class Command(BaseCommand):
             INSERT INTO cases_person (id, force_id, first_name, last_name, date_of_birth,
                 gender, ethnicity, address, lock_version)
             SELECT %(person_base)s + 3 * g + slot, %(force)s,
-                CASE WHEN gender = 'male' THEN {_pick(_sql_array(MALE), len(MALE), 30 + 0)}
-                     ELSE {_pick(_sql_array(FEMALE), len(FEMALE), 31)} END,
-                (ARRAY{SURNAMES!r}::text[])[1 + ((g * 3 + slot) %% {len(SURNAMES)})],
+                CASE WHEN gender = 'male' THEN {_pick(_sql_array(MALE), len(MALE), 30, person)}
+                     ELSE {_pick(_sql_array(FEMALE), len(FEMALE), 31, person)} END,
+                {_pick(_sql_array(SURNAME_STARTS), len(SURNAME_STARTS), 38, person, skew=2)}
+                    || {_pick(_sql_array(SURNAME_ENDS), len(SURNAME_ENDS), 39, person)},
                 (reported_at AT TIME ZONE 'Europe/London')::date
                     - (CASE WHEN slot = 2 THEN floor({u(32)} * 17 * 365)
                             ELSE 18 * 365 + floor({u(33)} * 45 * 365) END)::int,
