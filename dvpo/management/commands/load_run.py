@@ -118,12 +118,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2)
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument(
-            "--with-reports",
+            "--warmup",
+            type=int,
+            default=15,
+            help="Seconds of the same traffic before the measured --seconds (not counted).",
+        )
+        parser.add_argument(
+            "--no-reports",
             action="store_true",
-            help="Supervisors also open the reports page (an analytical page of seconds).",
+            help="Supervisors do not open the reports page (its figures are kept for "
+            "REPORT_CACHE_SECONDS; the first view of a new choice of filters takes seconds).",
         )
 
-    def handle(self, *args, users, seconds, workers, threads, port, with_reports, **options):
+    def handle(self, *args, users, seconds, workers, threads, port, warmup, no_reports, **options):
         from dvpo.demo import DEMO_PASSWORD, DEMO_TOTP_KEY
 
         base = Path(settings.BASE_DIR)
@@ -143,7 +150,17 @@ class Command(BaseCommand):
         }
         with tempfile.TemporaryDirectory(prefix="dvpo-load-") as tmp:
             target_file = Path(tmp) / "targets.json"
-            target_file.write_text(json.dumps(targets(with_reports=with_reports)))
+            target_file.write_text(json.dumps(targets(with_reports=not no_reports)))
+            if not no_reports:
+                # As Celery beat keeps it in production (reports.tasks.warm_dashboards).
+                from reports.tasks import warm_dashboards
+
+                began = time.monotonic()
+                warm_dashboards()
+                self.stdout.write(
+                    f"Reports' default view worked out in {time.monotonic() - began:.1f} s "
+                    "(as Celery beat does every 4 minutes)."
+                )
             self.stdout.write("Collecting static files for production settings ...")
             collected = subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -172,6 +189,10 @@ class Command(BaseCommand):
                         str(workers),
                         "--threads",
                         str(threads),
+                        # Longer than the users' pauses: a connection gunicorn closes just as
+                        # the client reuses it is an error that says nothing about the app.
+                        "--keep-alive",
+                        "30",
                         "--log-level",
                         "warning",
                     ],
@@ -182,7 +203,7 @@ class Command(BaseCommand):
                 wait_healthy(f"{host}/healthz", gunicorn)
                 self.stdout.write(
                     f"gunicorn: {workers} workers x {threads} threads on {host}; "
-                    f"locust: {users} users for {seconds} s"
+                    f"locust: {users} users for {seconds} s after {warmup} s of warm-up"
                 )
                 prefix = Path(tmp) / "run"
                 locust = subprocess.run(
@@ -196,7 +217,7 @@ class Command(BaseCommand):
                         "--spawn-rate",
                         str(users),
                         "--run-time",
-                        f"{seconds}s",
+                        f"{seconds + warmup}s",
                         "--host",
                         host,
                         "--csv",
@@ -209,6 +230,7 @@ class Command(BaseCommand):
                     env={
                         **env,
                         "LOADTEST_TARGETS": str(target_file),
+                        "LOADTEST_WARMUP": str(warmup),
                         "DEMO_PASSWORD": DEMO_PASSWORD,
                         "DEMO_TOTP_KEY": DEMO_TOTP_KEY,
                     },
