@@ -357,6 +357,9 @@ def test_sent_referral_leaves_the_referral_queue_and_waits_for_contact(
     response = page(client, supervisor, queue="not-contacted")
     assert refs(response) == ["1234567/26"]
     assert "Referred to Test Support" in response.content.decode()
+    # Due: the caseworker's first attempt (one working day after sending), not the referral.
+    assert response.context["rows"][0].due == sent_referral.first_contact_due_at
+    assert "the first attempt was due by" in response.content.decode()
     contact_attempt_log(
         actor=caseworker,
         referral=sent_referral,
