@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from audit.models import AccessLog, Action, Basis
 
-__all__ = ["Action", "Basis", "note_access", "record", "write"]
+__all__ = ["Action", "Basis", "note_access", "record", "record_listed", "write"]
 
 MAX_PATH = 500
 
@@ -102,6 +102,15 @@ def record(
     entry.basis = basis or entry.basis
     if obj is not None:
         entry.object_type, entry.object_id = _describe(obj)
+
+
+def record_listed(request, people, *, reason: str) -> None:
+    """A list or search page named these people (Person objects or ids): logged, with the
+    page's address (the search typed is in it), so a subject access request shows who saw a
+    person's name in a list. Nothing is logged for a page that names nobody."""
+    people = [person for person in people if person is not None]
+    if people:
+        record(request, Action.LIST, people=people, reason=reason)
 
 
 def write(

@@ -17,6 +17,7 @@ USER = settings.AUTH_USER_MODEL
 
 class Action(models.TextChoices):
     VIEW = "view", "Viewed"
+    LIST = "list", "Named on a list or in search results"
     CHANGE = "change", "Changed"
     PRINT = "print", "Printed"
     DOWNLOAD = "download", "Downloaded a PDF"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit import log
 from cases.forms.incident import CaseEditForm, CaseForm, search_text
 from cases.models import DVPN, FULL_NAME, Case, CaseEvent, Party, Person, RiskAssessment, Task
 from cases.permissions import access_case, can_authorise, can_work_on_case, case_visibility
@@ -96,6 +97,11 @@ def case_list(request):
         case.victims = [p for p in case.named_parties if p.role == Party.Role.VICTIM]
         case.perpetrators = [p for p in case.named_parties if p.role == Party.Role.PERPETRATOR]
         case.dvpn_status_label = DVPN.Status(case.dvpn_status).label if case.dvpn_status else ""
+    log.record_listed(
+        request,
+        [party.person_id for case in page for party in case.named_parties],
+        reason="case search" if q else "case list",
+    )
     return render(
         request,
         "cases/incident/list.html",

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit import log
 from cases import services
 from cases.forms.risk import ReviewForm, RiskForm
 from cases.models import Case, Party, RiskAssessment, RiskInstrument, Task
@@ -168,4 +169,5 @@ def review_queue(request):
     page = paginate(request, waiting)
     now = timezone.now()
     rows = [(risk, format_duration(now - risk.assessed_at)) for risk in page]
+    log.record_listed(request, [risk.victim.person_id for risk in page], reason="DASH reviews")
     return render(request, "cases/risk/review_queue.html", {"page": page, "rows": rows})

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import log
 from cases.models import RiskGrade
 from dvpo.pages import paginate, run_service
 from referrals import rules, selectors, services
@@ -89,6 +90,7 @@ def inbox(request):
     page = paginate(request, _referrals(request.user, status))
     for referral in page:
         referral.grade_label = _grade_label(referral.grade)
+    _listed(request, page, "referral inbox")
     return render(
         request,
         "referrals/service/inbox.html",
@@ -111,6 +113,7 @@ def manager_queue(request):
     page = paginate(request, selectors.attempt_counts(referrals))
     for referral in page:
         referral.grade_label = _grade_label(referral.grade)
+    _listed(request, page, "service manager's queue")
     return render(
         request,
         "referrals/service/queue.html",
@@ -123,7 +126,13 @@ def manager_queue(request):
 def followups(request):
     _service_user(request.user)
     page = paginate(request, selectors.followups_due(viewer=request.user, now=timezone.now()))
+    _listed(request, [followup.referral for followup in page], "follow-ups due")
     return render(request, "referrals/service/followups.html", {"page": page})
+
+
+def _listed(request, referrals, reason: str) -> None:
+    """The victims a service list names, for the access log."""
+    log.record_listed(request, [referral.victim.person_id for referral in referrals], reason=reason)
 
 
 # --- The referral ---------------------------------------------------------------------------
