@@ -2,7 +2,7 @@
 """Build a realistic synthetic dataset at national scale, quickly.
 
 python manage.py generate_data --incidents 1000000 [--seed 2010] [--force northshire]
-                               [--years 5] [--batch 50000]
+                               [--years 5] [--batch 50000] [--jobs 2]
 
 Fictional people only (invented surnames, Ofcom's drama phone numbers, example.invalid
 addresses). The distributions follow ../shared/domain.md:
@@ -29,12 +29,16 @@ court, orders, breaches, referrals, contact attempts) are built in Python, with 
 statutory deadline computed by dvpo/deadlines.py (hearing deadline, production deadline,
 order last day and expiry, referral due, first contact due), and sent with COPY. Each
 batch commits on its own; ids are reserved up front and the sequences are moved past
-them at the end.
+them at the end. `--jobs 2` (the default) loads two batches at once, each on its own
+connection, so both cores work; the same seed makes the same rows either way (only the ids
+of the notices, court records and referrals depend on which batch finished first).
 """
 
 import datetime as dt
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from decimal import Decimal
 
 from django.apps import apps
@@ -130,6 +134,7 @@ class Ids:
 
     def __init__(self, models):
         self.next = {}
+        self.lock = threading.Lock()  # batches may run in parallel threads (--jobs)
         with connection.cursor() as cursor:
             for model in models:
                 table = connection.ops.quote_name(model._meta.db_table)
@@ -137,9 +142,10 @@ class Ids:
                 self.next[model] = cursor.fetchone()[0] + 1
 
     def take(self, model, n=1) -> int:
-        first = self.next[model]
-        self.next[model] += n
-        return first
+        with self.lock:
+            first = self.next[model]
+            self.next[model] += n
+            return first
 
     def sync_sequences(self):
         with connection.cursor() as cursor:
@@ -234,8 +240,28 @@ def _sql_array(values) -> str:
     return f"ARRAY[{quoted}]::text[]"
 
 
+class PerThread:
+    """An attribute with a value per thread: a batch's own rows while batches run in
+    parallel (--jobs)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else getattr(obj.local, self.name)
+
+    def __set__(self, obj, value):
+        setattr(obj.local, self.name, value)
+
+
 class Command(BaseCommand):
     help = "Generate a realistic synthetic dataset (fictional people) at national scale."
+
+    # The batch being built (python_batch), per thread.
+    copiers = PerThread()
+    events = PerThread()
+    flags = PerThread()
+    onward = PerThread()
 
     def add_arguments(self, parser):
         parser.add_argument("--incidents", type=int, required=True)
@@ -244,16 +270,26 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=float, default=5.0)
         parser.add_argument("--batch", type=int, default=50_000)
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=2,
+            help="Batches loaded at once, each on its own database connection (default 2).",
+        )
+        parser.add_argument(
             "--keep-indexes",
             action="store_true",
             help="Do not drop and rebuild the secondary indexes of the bulk tables "
             "(by default they are rebuilt once at the end when loading 200,000 incidents or more).",
         )
 
-    def handle(self, *args, incidents, seed, force, years, batch, keep_indexes, **options):
+    def handle(self, *args, incidents, seed, force, years, batch, jobs, keep_indexes, **options):
         if incidents < 1:
             raise CommandError("--incidents must be at least 1.")
+        if jobs < 1 or batch < 1:
+            raise CommandError("--jobs and --batch must be at least 1.")
         self.seed = seed
+        self.local = threading.local()
+        self.lock = threading.Lock()
         self.verbosity = options["verbosity"]
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
         began = time.perf_counter()
@@ -283,7 +319,7 @@ class Command(BaseCommand):
         self.bulk_mode()
         dropped = [] if keep_indexes or incidents < 200_000 else self.drop_indexes()
         try:
-            self.load(incidents, batch, began)
+            self.load(incidents, batch, began, jobs)
         finally:
             if dropped:
                 self.rebuild_indexes(dropped)
@@ -309,14 +345,15 @@ class Command(BaseCommand):
 
     BULK_TABLES = (Case, Person, Party, SafeContact, RiskAssessment, Task, CaseEvent)
 
-    def bulk_mode(self):
+    def bulk_mode(self, *, quiet=False):
         """Skip the per-row foreign-key triggers: every reference is built consistent
         (ids are explicit). Needs a superuser; without one the triggers run as usual."""
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = replica")
         except DatabaseError:
-            self.stdout.write("(not a superuser: foreign keys are checked row by row)")
+            if not quiet:
+                self.stdout.write("(not a superuser: foreign keys are checked row by row)")
 
     def drop_indexes(self) -> list[tuple[str, str]]:
         """Drop the plain secondary indexes of the bulk tables (not primary keys or unique
@@ -349,28 +386,66 @@ class Command(BaseCommand):
                 cursor.execute(definition)
         self.stdout.write(f"Rebuilt {len(dropped)} indexes in {time.perf_counter() - began:.1f} s.")
 
-    def load(self, incidents, batch, began):
+    def load(self, incidents, batch, began, jobs):
+        """The batches, in order, or `jobs` at a time on their own connections (each batch
+        has its own incidents and ids, and commits on its own). Inside a transaction (the
+        tests) they run in order on this connection, which sees what the transaction made."""
+        ranges = [
+            (first, min(incidents, first + batch - 1)) for first in range(1, incidents + 1, batch)
+        ]
         done = 0
-        while done < incidents:
-            last = min(incidents, done + batch)
-            with transaction.atomic():
-                t0 = time.perf_counter()
-                self.sql_batch(done + 1, last, incidents)
-                t1 = time.perf_counter()
-                self.python_batch()
-                if self.verbosity > 1:
-                    self.stdout.write(
-                        f"    sql {t1 - t0:.2f} s, python {time.perf_counter() - t1:.2f} s"
-                    )
-            done = last
-            elapsed = time.perf_counter() - began
-            rate = done / elapsed
-            self.stdout.write(
-                f"  {done:>10,}/{incidents:,} incidents ({done * 100 // incidents:3d}%)  "
-                f"{self.rows:>11,} rows  {rate:>8,.0f} incidents/s  "
-                f"ETA {(incidents - done) / rate:5.0f} s",
-            )
-            self.stdout.flush()
+        if jobs == 1 or len(ranges) == 1 or connection.in_atomic_block:
+            for first, last in ranges:
+                self.batch(first, last, incidents)
+                done += last - first + 1
+                self.progress(done, incidents, began)
+            return
+        with ThreadPoolExecutor(jobs, thread_name_prefix="generate") as pool:
+            futures = [pool.submit(self.batch_on_own_connection, *r, incidents) for r in ranges]
+            try:
+                for future in as_completed(futures):
+                    done += future.result()
+                    self.progress(done, incidents, began)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def batch_on_own_connection(self, first, last, total) -> int:
+        try:
+            self.bulk_mode(quiet=True)
+            self.batch(first, last, total)
+        finally:
+            connection.close()  # this thread's own connection
+        return last - first + 1
+
+    def batch(self, first, last, total):
+        with transaction.atomic():
+            t0 = time.perf_counter()
+            self.sql_batch(first, last, total)
+            t1 = time.perf_counter()
+            self.python_batch()
+            if self.verbosity > 1:
+                self.stdout.write(
+                    f"    {first:,}-{last:,}: sql {t1 - t0:.2f} s, "
+                    f"python {time.perf_counter() - t1:.2f} s"
+                )
+
+    def progress(self, done, incidents, began):
+        rate = done / (time.perf_counter() - began)
+        self.stdout.write(
+            f"  {done:>10,}/{incidents:,} incidents ({done * 100 // incidents:3d}%)  "
+            f"{self.rows:>11,} rows  {rate:>8,.0f} incidents/s  "
+            f"ETA {(incidents - done) / rate:5.0f} s",
+        )
+        self.stdout.flush()
+
+    def add(self, rows: int = 0, **counts: int) -> None:
+        """Count rows written (and named kinds of them), from any batch's thread."""
+        with self.lock:
+            self.rows += rows
+            for name, value in counts.items():
+                self.counts[name] = self.counts.get(name, 0) + value
 
     # --- organisations and people who work on the cases ----------------------------------
 
@@ -454,7 +529,8 @@ class Command(BaseCommand):
             org, _ = Organisation.objects.get_or_create(
                 code=name.lower().replace(" ", "-"), defaults={"name": name, "kind": SUPPORT}
             )
-            services.append(org)
+            if org not in services:  # made by an earlier run: already in the list
+                services.append(org)
         self.services = services
         for service in services:
             for i in range(6):
@@ -502,12 +578,12 @@ class Command(BaseCommand):
         for name in ("Southbridge Magistrates' Court", "Easthaven Magistrates' Court"):
             if len(courts) >= 3:
                 break
-            courts.append(
-                Court.objects.get_or_create(
-                    name=name,
-                    defaults={"code": name.split()[0][:6].upper() + "MC", "address": name},
-                )[0]
-            )
+            court = Court.objects.get_or_create(
+                name=name,
+                defaults={"code": name.split()[0][:6].upper() + "MC", "address": name},
+            )[0]
+            if court not in courts:  # made by an earlier run: already in the list
+                courts.append(court)
         self.courts = [c.pk for c in courts]
         instrument = RiskInstrument.objects.filter(active=True).order_by("pk").first()
         if instrument is None:
@@ -739,7 +815,7 @@ class Command(BaseCommand):
                 if self.verbosity > 1:
                     self.stdout.write(f"    stmt {number}: {time.perf_counter() - t0:.2f} s")
                 if number > 1 and cursor.rowcount > 0:
-                    self.rows += cursor.rowcount
+                    self.add(cursor.rowcount)
             # History rows: one creation record per row, as simple-history writes on create.
             for model, where, date_sql, user_sql in (
                 (
@@ -782,7 +858,7 @@ class Command(BaseCommand):
                 ),
             ):
                 t0 = time.perf_counter()
-                self.rows += self.history_from_table(cursor, model, where, date_sql, user_sql)
+                self.add(self.history_from_table(cursor, model, where, date_sql, user_sql))
                 if self.verbosity > 1:
                     self.stdout.write(
                         f"    history {model.__name__}: {time.perf_counter() - t0:.2f} s"
@@ -797,7 +873,7 @@ class Command(BaseCommand):
                 params,
             )
             self.onward = cursor.fetchall()
-        self.counts["incidents"] = self.counts.get("incidents", 0) + (last - first + 1)
+        self.add(incidents=last - first + 1)
 
     @staticmethod
     def history_from_table(cursor, model, where, date_sql, user_sql) -> int:
@@ -849,9 +925,8 @@ class Command(BaseCommand):
                     order=None,
                 )
         for name, copier in self.copiers.items():
-            label = str(name._meta.verbose_name_plural)
-            self.counts[label] = self.counts.get(label, 0) + len(copier.rows)
-            self.rows += copier.flush()
+            made = len(copier.rows)
+            self.add(copier.flush(), **{str(name._meta.verbose_name_plural): made})
         if self.flags and apps.is_installed("reports"):
             with (
                 connection.cursor() as cursor,
@@ -861,10 +936,7 @@ class Command(BaseCommand):
             ):
                 for (case_id, code), at in self.flags.items():
                     copy.write_row((case_id, code, at, "live"))
-            self.counts["police record flags"] = self.counts.get("police record flags", 0) + len(
-                self.flags
-            )
-            self.rows += len(self.flags)
+            self.add(len(self.flags), **{"police record flags": len(self.flags)})
         if self.events:
             with (
                 connection.cursor() as cursor,
@@ -874,7 +946,7 @@ class Command(BaseCommand):
             ):
                 for row in self.events:
                     copy.write_row(row)
-            self.rows += len(self.events)
+            self.add(len(self.events))
 
     def flag(self, case_id, code, at):
         """The police record flags (domain.md section 6), first time each became true."""
@@ -1172,6 +1244,14 @@ class Command(BaseCommand):
                         row["committal_days"] = rng.choice([7, 14, 28, 56])
                     else:
                         row["outcome"] = Breach.Outcome.ADJOURNED
+                    self.event(
+                        case_id, CaseEvent.Kind.BREACH_OUTCOME, row["production_deadline"], owner
+                    )
+                elif row["production_deadline"] < self.now:
+                    # A notice's breach goes before the court with the DVPO application, which
+                    # has no sanction for it (courts.rules.sanction_problem).
+                    row["outcome_on"] = row["production_deadline"].astimezone(LONDON).date()
+                    row["outcome"] = Breach.Outcome.NO_ACTION
                     self.event(
                         case_id, CaseEvent.Kind.BREACH_OUTCOME, row["production_deadline"], owner
                     )
