@@ -60,6 +60,10 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+# No server-side cursors: the iterators the pages use (a select's choices) read a few hundred
+# rows, where DECLARE, FETCH and CLOSE cost three round trips instead of one; and they would
+# break behind PgBouncer in transaction mode (docs/performance.md, scaling out).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

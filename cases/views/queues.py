@@ -49,9 +49,11 @@ class QueueFilterForm(forms.Form):
         )
         self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.bcu.name})"
         # The owners of the cases the viewer may see (a skip scan: see visible_owners).
-        self.fields["owner"].queryset = User.objects.filter(
-            organisation_id=force_id, pk__in=queues.visible_owners(viewer)
-        ).order_by("last_name", "first_name", "username")
+        self.fields["owner"].queryset = (
+            User.objects.filter(organisation_id=force_id, pk__in=queues.visible_owners(viewer))
+            .only("username", "first_name", "last_name", "rank")  # what display_name shows
+            .order_by("last_name", "first_name", "username")
+        )
         self.fields["owner"].label_from_instance = lambda user: user.display_name
 
     def chosen_filters(self) -> queues.Filters:

@@ -475,7 +475,8 @@ def test_the_queue_pages_with_bounded_queries(
     for _ in range(27):
         assess(case, victim, officer, instrument)
     client.force_login(supervisor)
-    with django_assert_max_num_queries(13):  # +1: the two-factor device
+    # +1: the two-factor device; +1: the access log's row for the victims named
+    with django_assert_max_num_queries(14):
         first = text(client.get(QUEUE))
     assert first.count("1234567/26<span") == 25 and "Page 1 of 2" in first
     second = text(client.get(QUEUE + "?page=2"))
