@@ -40,8 +40,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _seen(self) -> int:
-        # Any cap + 1 rows tell whether there are more: no ordering, so no sort of them all.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # Any cap + 1 rows tell whether there are more: no ordering, so no sort of them all,
+        # and their ids only (the list's annotations are worked out for the page's rows).
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
