@@ -283,7 +283,13 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-assessed_at"]
-        indexes = [models.Index(fields=["review", "assessed_at"])]
+        indexes = [
+            # The DASH queue counts the grades awaiting review among the cases a supervisor
+            # may see: with the case in the index, that count reads no assessment rows.
+            models.Index(
+                fields=["review", "assessed_at"], include=["case"], name="dash_review_queue"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_final_grade_display()} risk, assessed {self.assessed_at:%d %b %Y}"

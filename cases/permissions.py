@@ -40,13 +40,17 @@ def visibility_scopes(user) -> list[dict[str, int]]:
 
 def case_visibility(user) -> Q:
     """The cases this user may see, as a filter (matches `can_view_case`)."""
-    scopes = visibility_scopes(user)
+    return scopes_visibility(visibility_scopes(user), user.organisation_id)
+
+
+def scopes_visibility(scopes: list[dict[str, int]], force_id: int | None) -> Q:
+    """`visibility_scopes` as a filter on cases, within the force."""
     if not scopes:
         return Q(pk__in=[])
     visible = Q()
     for scope in scopes:
         visible |= Q(**scope)
-    return visible if "force_id" in scopes[0] else Q(force_id=user.organisation_id) & visible
+    return visible if "force_id" in scopes[0] else Q(force_id=force_id) & visible
 
 
 def view_basis(user, case: Case) -> str | None:

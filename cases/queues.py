@@ -11,16 +11,17 @@ query for the rows, one for its count and one count per tab, whatever the number
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import DateTimeField, Exists, Expression, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from cases.models import DVPN, Case
-from cases.permissions import case_visibility, visibility_scopes
+from cases.permissions import scopes_visibility, visibility_scopes
 from courts.models import DVPOApplication
 from courts.rules import ADJOURNED, LISTED
 from dvpo import deadlines, reminders
@@ -96,18 +97,55 @@ def visible_owners(viewer) -> RawSQL:
     return RawSQL(sql, params)  # noqa: S611 - column names from _SCOPE_COLUMNS; values bound
 
 
+def _visibility(viewer) -> tuple:
+    """All that decides which cases a queue shows the viewer, hashable: the visibility scopes,
+    the force, and the owner for "Your deadlines" (None for the team queues)."""
+    scopes = tuple(tuple(scope.items()) for scope in visibility_scopes(viewer))
+    owner_id = None if sees_team_queues(viewer) else viewer.pk
+    return scopes, viewer.organisation_id, owner_id
+
+
+def _visible(scopes: tuple, force_id: int | None, owner_id: int | None) -> QuerySet[Case]:
+    cases = Case.objects.filter(scopes_visibility([dict(scope) for scope in scopes], force_id))
+    return cases if owner_id is None else cases.filter(owner_id=owner_id)
+
+
 def visible_cases(viewer) -> QuerySet[Case]:
-    cases = Case.objects.filter(case_visibility(viewer))
-    if not sees_team_queues(viewer):
-        cases = cases.filter(owner_id=viewer.pk)
-    return cases
+    return _visible(*_visibility(viewer))
 
 
 # --- The queues -------------------------------------------------------------------------------
 
 
-def _end_of_today(now: dt.datetime) -> dt.datetime:
+class _Now(Expression):
+    """The request's `now` (or a moment a fixed time after it, or the end of its London day)
+    left open in compiled SQL: a parameter slot that `bind` fills in. The queues' counts are
+    compiled once per viewer's scope and filters with this in place of `now`, so a request
+    binds its own moment instead of compiling nine querysets again (see queue_counts)."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, offset: dt.timedelta = dt.timedelta(0), end_of_day: bool = False):
+        super().__init__()
+        self.offset, self.end_of_day = offset, end_of_day
+
+    def __add__(self, other):
+        if isinstance(other, dt.timedelta) and not self.end_of_day:
+            return _Now(self.offset + other)
+        return super().__add__(other)
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+    def bind(self, now: dt.datetime) -> dt.datetime:
+        moment = now + self.offset
+        return _end_of_today(moment) if self.end_of_day else moment
+
+
+def _end_of_today(now):
     """Midnight at the end of the London day of `now` (right across clock changes)."""
+    if isinstance(now, _Now):
+        return _Now(now.offset, end_of_day=True)
     tomorrow = now.astimezone(LONDON).date() + dt.timedelta(days=1)
     return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=LONDON)
 
@@ -320,17 +358,26 @@ def queue_rows(
 
 def queue_counts(*, viewer, now: dt.datetime, filters: Filters = Filters()) -> dict[str, int]:
     """How many rows each queue holds: one statement with a count per queue (the page shows
-    them on every request, so one round trip rather than eleven)."""
-    visible = visible_cases(viewer).values("pk")
+    them on every request, so one round trip rather than nine)."""
+    sql, params = _counts_statement(_visibility(viewer), filters)
+    params = [value.bind(now) if isinstance(value, _Now) else value for value in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(zip(QUEUES, cursor.fetchone(), strict=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _counts_statement(visibility: tuple, filters: Filters) -> tuple[str, tuple]:
+    """The counts' SQL for one visibility (`_visibility`) and set of filters, with `now` left
+    open (_Now): compiling the nine querysets costs more than running them."""
+    visible = _visible(*visibility).values("pk")
     counts, params = [], []
     for queue in QUEUES.values():
-        rows = queue.rows(now).filter(case__in=visible).filter(filters.q()).order_by()
+        rows = queue.rows(_Now()).filter(case__in=visible).filter(filters.q()).order_by()
         sql, values = rows.values("pk").query.sql_with_params()
         counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q)")  # noqa: S608
         params += values
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(counts)}", params)  # noqa: S608 - compiled querysets
-        return dict(zip(QUEUES, cursor.fetchone(), strict=True))
+    return f"SELECT {', '.join(counts)}", tuple(params)  # noqa: S608 - compiled querysets
 
 
 @dataclass(frozen=True)

@@ -251,7 +251,7 @@ class Breach(models.Model):
     reported_by = models.CharField(max_length=12, choices=ReportedBy)
     description = models.TextField(blank=True)
     arrested_at = models.DateTimeField(null=True, blank=True)
-    production_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    production_deadline = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome, blank=True, default="")
     outcome_on = models.DateField(null=True, blank=True)
     fine_pounds = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
@@ -265,6 +265,15 @@ class Breach(models.Model):
     class Meta:
         ordering = ["case", "occurred_at"]
         verbose_name_plural = "breaches"
+        indexes = [
+            # The breaches awaiting court: a few among thousands, which the planner's
+            # statistics cannot tell (most breaches have a deadline, few are still pending).
+            models.Index(
+                fields=["production_deadline"],
+                condition=models.Q(arrested_at__isnull=False, outcome=""),
+                name="breach_awaiting_court",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(dvpn__isnull=False, order__isnull=True)

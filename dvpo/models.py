@@ -83,6 +83,13 @@ class Team(models.Model):
         return f"{self.name} ({self.bcu})"
 
 
+def display_name(*, username: str, first_name: str, last_name: str, rank: int | None) -> str:
+    """How a user is named on pages ("Sergeant Alex Zebra"), from the columns alone, for lists
+    read with values() rather than as User instances."""
+    name = f"{first_name} {last_name}".strip() or username
+    return f"{Rank(rank).label} {name}" if rank else name
+
+
 class User(AbstractUser):
     """Everyone who signs in: officers, caseworkers, administrators."""
 
@@ -104,8 +111,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        name = self.get_full_name() or self.username
-        return f"{self.get_rank_display()} {name}" if self.rank else name
+        return display_name(
+            username=self.username,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            rank=self.rank,
+        )
 
     @cached_property
     def roles(self) -> frozenset[Role]:

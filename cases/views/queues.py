@@ -14,22 +14,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import queues
-from dvpo.models import BCU, Team, User
+from dvpo.models import BCU, Team, User, display_name
 from dvpo.pages import paginate
 
 
-class QueueFilterForm(forms.Form):
-    """The filters, limited to the viewer's force and the cases they may see."""
+def _id_field(label: str, everyone: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=[("", everyone)], coerce=int, empty_value=None, required=False
+    )
 
-    bcu = forms.ModelChoiceField(
-        label="BCU", queryset=BCU.objects.none(), required=False, empty_label="All BCUs"
-    )
-    team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
-    )
-    owner = forms.ModelChoiceField(
-        label="Owner", queryset=User.objects.none(), required=False, empty_label="Anyone"
-    )
+
+class QueueFilterForm(forms.Form):
+    """The filters, limited to the viewer's force and the cases they may see.
+
+    The choices are (id, label) pairs read with values_list, not model instances: the owner
+    list of a BCU has a couple of hundred names and the page is read all night."""
+
+    bcu = _id_field("BCU", "All BCUs")
+    team = _id_field("Team", "All teams")
+    owner = _id_field("Owner", "Anyone")
     sort = forms.ChoiceField(
         label="Sort by", choices=list(queues.SORTS.items()), required=False, initial=queues.DUE
     )
@@ -41,29 +44,31 @@ class QueueFilterForm(forms.Form):
                 del self.fields[name]
             return
         force_id = viewer.organisation_id
-        self.fields["bcu"].queryset = BCU.objects.filter(force_id=force_id).order_by("name")
-        self.fields["team"].queryset = (
+        bcus = BCU.objects.filter(force_id=force_id).order_by("name").values_list("pk", "name")
+        teams = (
             Team.objects.filter(bcu__force_id=force_id)
-            .select_related("bcu")
             .order_by("bcu__name", "name")
+            .values_list("pk", "name", "bcu__name")
         )
-        self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.bcu.name})"
         # The owners of the cases the viewer may see (a skip scan: see visible_owners).
-        self.fields["owner"].queryset = (
+        owners = (
             User.objects.filter(organisation_id=force_id, pk__in=queues.visible_owners(viewer))
-            .only("username", "first_name", "last_name", "rank")  # what display_name shows
             .order_by("last_name", "first_name", "username")
+            .values("pk", "username", "first_name", "last_name", "rank")
         )
-        self.fields["owner"].label_from_instance = lambda user: user.display_name
+        self._add_choices("bcu", list(bcus))
+        self._add_choices("team", [(pk, f"{name} ({bcu})") for pk, name, bcu in teams])
+        self._add_choices("owner", [(owner.pop("pk"), display_name(**owner)) for owner in owners])
+
+    def _add_choices(self, name: str, choices: list[tuple[int, str]]) -> None:
+        field = self.fields[name]
+        field.choices = [*field.choices, *choices]
 
     def chosen_filters(self) -> queues.Filters:
         """The valid filters; a value that is not a choice is ignored (and shown as an error)."""
         data = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
-        picked = {name: data.get(name) for name in ("bcu", "team", "owner")}
         return queues.Filters(
-            bcu_id=picked["bcu"].pk if picked["bcu"] else None,
-            team_id=picked["team"].pk if picked["team"] else None,
-            owner_id=picked["owner"].pk if picked["owner"] else None,
+            bcu_id=data.get("bcu"), team_id=data.get("team"), owner_id=data.get("owner")
         )
 
     def chosen_sort(self) -> str:

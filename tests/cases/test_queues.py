@@ -28,6 +28,14 @@ def count(response, code: str) -> int:
     return next(tab["count"] for tab in response.context["tabs"] if tab["code"] == code)
 
 
+def assert_counts_match_rows(client, user):
+    """Every tab's count (one statement compiled once, `now` bound per request) is the number
+    of rows its queue lists at this moment."""
+    counts = {tab["code"]: tab["count"] for tab in page(client, user).context["tabs"]}
+    listed = {code: len(refs(page(client, user, queue=code))) for code in queues.QUEUES}
+    assert counts == listed
+
+
 # --- Fixtures ---------------------------------------------------------------------------------
 
 
@@ -268,9 +276,12 @@ def test_hearing_due_within_24_hours_without_listing(
 
     # Fri 09:00: the deadline (Mon 09:00) is more than 24 h away.
     assert refs(page(client, supervisor, queue="hearings-due")) == []
+    assert_counts_match_rows(client, supervisor)
     march_6.move_to(when("2026-03-08T10:00:00+00:00"))  # Sun 10:00: 23 h to go
     response = page(client, supervisor, queue="hearings-due")
     assert refs(response) == ["1234567/26"]
+    assert count(response, "hearings-due") == 1
+    assert_counts_match_rows(client, supervisor)
     assert response.context["rows"][0].when == "Mon 9 Mar 2026, 09:00 (23 h 0 m left)"
     services.application_create(
         actor=officer, dvpn=served_dvpn, court=court, listed_for=when("2026-03-09T08:00:00+00:00")
@@ -286,6 +297,7 @@ def test_hearing_overdue_until_lapsed(client, served_dvpn, march_6, supervisor):
     response = page(client, supervisor, queue="hearings-overdue")
     assert refs(response) == ["1234567/26"]
     assert response.context["rows"][0].when == "Mon 9 Mar 2026, 09:00 (overdue by 1 h 30 m)"
+    assert_counts_match_rows(client, supervisor)
     assert refs(page(client, supervisor, queue="hearings-due")) == []
     dvpns_lapse(now=when("2026-03-09T10:30:00+00:00"))
     assert refs(page(client, supervisor, queue="hearings-overdue")) == []
@@ -341,6 +353,7 @@ def test_referral_due_today_or_overdue(client, draft_referral, march_6, supervis
     response = page(client, supervisor, queue="referrals")
     assert refs(response) == ["1234567/26"]
     assert response.context["rows"][0].when == "Tue 10 Mar 2026, 00:00 (16 h 0 m left)"
+    assert_counts_match_rows(client, supervisor)
     march_6.move_to(when("2026-03-10T09:00:00+00:00"))
     response = page(client, supervisor, queue="referrals")
     assert response.context["rows"][0].overdue
@@ -377,6 +390,7 @@ def test_orders_expiring_within_3_days(client, order, march_6, supervisor, court
     response = page(client, supervisor, queue="orders-expiring")
     assert refs(response) == ["1234567/26"]
     assert response.context["rows"][0].when == "Sat 4 Apr 2026, 00:00 (2 days 11 h left)"
+    assert_counts_match_rows(client, supervisor)
     order_discharge(
         actor=court_coordinator,
         order=order,
@@ -471,8 +485,9 @@ def test_filters_by_owner_team_and_bcu(
     assert refs(response) == ["1234567/26"]
     assert count(response, "dash") == 1
     # The owner filter offers only people owning cases the supervisor may see.
-    owners = set(page(client, supervisor).context["form"].fields["owner"].queryset)
-    assert owners == {officer, colleague}
+    choices = page(client, supervisor).context["form"].fields["owner"].choices
+    assert {pk for pk, _ in choices if pk} == {officer.pk, colleague.pk}
+    assert (colleague.pk, colleague.display_name) in choices
 
 
 def test_officer_sees_their_own_across_bcus(client, three_dash, officer):
@@ -541,3 +556,20 @@ def test_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(18):
         response = client.get(URL, {"queue": "dash", "owner": officer.pk, "sort": "owner"})
     assert len(response.context["rows"]) == 25
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-03-29T00:30:00+00:00",  # the spring clock change: 23-hour London day
+        "2026-03-29T23:30:00+00:00",  # 00:30 BST on Monday
+        "2026-10-25T00:30:00+00:00",  # 01:30 BST on the autumn clock-change Sunday
+        "2026-10-25T23:30:00+00:00",  # the 25-hour day's last hour
+        "2026-12-25T12:00:00+00:00",
+    ],
+)
+def test_the_open_now_of_the_counts_binds_as_the_rows_compute(now):
+    moment = when(now)
+    assert queues._Now().bind(moment) == moment
+    assert (queues._Now() + queues.HEARING_SOON).bind(moment) == moment + queues.HEARING_SOON
+    assert queues._end_of_today(queues._Now()).bind(moment) == queues._end_of_today(moment)
