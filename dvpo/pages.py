@@ -20,11 +20,13 @@ def run_service(form, call):
         return None
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE, *, cap: int | None = None):
+def paginate(request, queryset, per_page: int = PAGE_SIZE, *, cap: int | None = None, rows=None):
     """The requested page of a list; a bad or too-high page number gives the nearest page.
     With `cap`, at most that many rows are counted and paged (CappedPaginator)."""
     paginator = (
-        Paginator(queryset, per_page) if cap is None else CappedPaginator(queryset, per_page, cap)
+        Paginator(queryset, per_page)
+        if cap is None
+        else CappedPaginator(queryset, per_page, cap, rows=rows)
     )
     return paginator.get_page(request.GET.get("page"))
 
@@ -32,14 +34,25 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE, *, cap: int | None = 
 class CappedPaginator(Paginator):
     """Pages through the first `cap` rows only, counting no further: a force-wide case list
     (a million cases) is never counted row by row. `more` is true when rows are left out;
-    the page then says so and asks for a narrower search."""
+    the page then says so and asks for a narrower search.
 
-    def __init__(self, object_list, per_page, cap: int):
+    With `rows`, the ids of the first `cap` + 1 rows of `object_list` are read once, in
+    order, and the page's rows are then read from `rows` by id: for a search, whose matching
+    is the costly part, that matches once rather than once to count and again for the page
+    (`rows` is the same list before the search's filter)."""
+
+    def __init__(self, object_list, per_page, cap: int, *, rows=None):
         super().__init__(object_list, per_page)
-        self.cap = cap
+        self.cap, self.rows = cap, rows
+
+    @cached_property
+    def _ids(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def _seen(self) -> int:
+        if self.rows is not None:
+            return len(self._ids)
         # Any cap + 1 rows tell whether there are more: no ordering, so no sort of them all,
         # and their ids only (the list's annotations are worked out for the page's rows).
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
@@ -51,3 +64,13 @@ class CappedPaginator(Paginator):
     @property
     def more(self) -> bool:
         return self._seen > self.cap
+
+    def page(self, number):
+        if self.rows is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self._ids[bottom : min(bottom + self.per_page, self.count)]
+        found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        # A row gone between the two reads (deleted by retention, say) is left out.
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)

@@ -90,9 +90,10 @@ def case_list(request):
         )
         .order_by("-reported_at", "-pk")
     )
-    if q:
-        cases = cases.filter(search_filter(q))
-    page = paginate(request, cases, cap=CASE_LIST_CAP)
+    if q:  # the matching ids once, then the page's cases by id
+        page = paginate(request, cases.filter(search_filter(q)), cap=CASE_LIST_CAP, rows=cases)
+    else:
+        page = paginate(request, cases, cap=CASE_LIST_CAP)
     for case in page:
         case.victims = [p for p in case.named_parties if p.role == Party.Role.VICTIM]
         case.perpetrators = [p for p in case.named_parties if p.role == Party.Role.PERPETRATOR]

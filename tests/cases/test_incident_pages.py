@@ -223,6 +223,17 @@ def test_a_long_list_pages_through_the_newest_cases_only(client, officer, bcu, t
     ]
     found = page_for(client, officer, q="00000")  # 0000000/26 to 0000039/26
     assertContains(found, "More than 30 cases match ‘00000’: the newest 30 are listed.")
+    # A search reads the matching ids once, in order, then its page's rows by id.
+    assert [c.crime_reference for c in found.context["page"]][:3] == [
+        "0000039/26",
+        "0000038/26",
+        "0000037/26",
+    ]
+    found_last = page_for(client, officer, q="00000", page=2)
+    assert [c.crime_reference for c in found_last.context["page"]] == [
+        f"{n:07d}/26" for n in range(14, 9, -1)
+    ]
+    assert page_for(client, officer, q="00000", page=99).context["page"].number == 2
     few = page_for(client, officer, q="000003")
     assertContains(few, "10 cases match ‘000003’.")
     assertNotContains(few, "More than")
