@@ -26,6 +26,7 @@ from courts.models import DVPOApplication
 from courts.rules import ADJOURNED, LISTED
 from dvpo import deadlines, reminders
 from dvpo.deadlines import LONDON
+from dvpo.models import BCU, Team
 from dvpo.roles import Role
 from referrals import rules as referral_rules
 from referrals.models import ContactAttempt, Referral
@@ -347,13 +348,55 @@ def queue_rows(
         OWNER: ("case__owner__last_name", "case__owner__first_name", "case__owner_id", field, "pk"),
         REFERENCE: ("case__crime_reference", field, "pk"),
     }[sort if sort in SORTS else DUE]
+    rows = queue.rows(now)
+    own = [field] if field not in rows.query.annotations else []
     return (
-        queue.rows(now)
-        .filter(case__in=visible_cases(viewer).values("pk"))
+        rows.filter(case__in=visible_cases(viewer).values("pk"))
         .filter(filters.q())
-        .select_related("case__owner", "case__bcu", "case__team", *queue.related)
+        .select_related("case__owner", *queue.related)
+        # What a row shows (queue_row, the template), not every column of four tables; the
+        # BCU and team names come from `Places`, read once for the page.
+        .only(*own, *ROW_COLUMNS, *(f"{name}__name" for name in queue.related))
         .order_by(*order)
     )
+
+
+ROW_COLUMNS = (
+    "case__crime_reference",
+    "case__bcu",
+    "case__team",
+    "case__owner__username",
+    "case__owner__first_name",
+    "case__owner__last_name",
+    "case__owner__rank",
+)
+
+
+@dataclass(frozen=True)
+class Places:
+    """The BCUs and teams of a force by id: the filters' choices and the rows' place names
+    (two small reads rather than two more joins in every row query)."""
+
+    bcus: dict[int, str]  # id: name
+    teams: dict[int, tuple[str, int]]  # id: (name, BCU id)
+
+    @classmethod
+    def of_force(cls, force_id: int) -> Places:
+        return cls(
+            bcus=dict(BCU.objects.filter(force_id=force_id).values_list("pk", "name")),
+            teams={
+                pk: (name, bcu_id)
+                for pk, name, bcu_id in Team.objects.filter(bcu__force_id=force_id).values_list(
+                    "pk", "name", "bcu_id"
+                )
+            },
+        )
+
+    def place(self, case: Case) -> str:
+        """Where the case is, as a row shows it: the BCU, then the team if it has one."""
+        bcu = self.bcus.get(case.bcu_id, "")
+        team = self.teams.get(case.team_id)
+        return f"{bcu}, {team[0]}" if team else bcu
 
 
 def queue_counts(*, viewer, now: dt.datetime, filters: Filters = Filters()) -> dict[str, int]:
@@ -383,6 +426,7 @@ def _counts_statement(visibility: tuple, filters: Filters) -> tuple[str, tuple]:
 @dataclass(frozen=True)
 class QueueRow:
     case: Case
+    place: str  # BCU and team
     what: str
     due: dt.datetime
     when: str  # "Fri 6 Mar 2026, 10:00 (overdue by 2 h 5 m)"
@@ -391,7 +435,7 @@ class QueueRow:
     detail: str = ""
 
 
-def queue_row(queue: Queue, item, now: dt.datetime) -> QueueRow:
+def queue_row(queue: Queue, item, now: dt.datetime, places: Places) -> QueueRow:
     value = getattr(item, queue.field)
     due = queue.expected(value)
     detail = ""
@@ -399,6 +443,7 @@ def queue_row(queue: Queue, item, now: dt.datetime) -> QueueRow:
         detail = f"Referred to {item.service.name}"
     return QueueRow(
         case=item.case,
+        place=places.place(item.case),
         what=queue.what,
         due=due,
         when=deadlines.format_deadline(due, now),

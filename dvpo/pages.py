@@ -20,14 +20,25 @@ def run_service(form, call):
         return None
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE, *, cap: int | None = None, rows=None):
+def paginate(
+    request,
+    queryset,
+    per_page: int = PAGE_SIZE,
+    *,
+    cap: int | None = None,
+    rows=None,
+    count: int | None = None,
+):
     """The requested page of a list; a bad or too-high page number gives the nearest page.
-    With `cap`, at most that many rows are counted and paged (CappedPaginator)."""
+    With `cap`, at most that many rows are counted and paged (CappedPaginator). `count`:
+    the number of rows when the page has already counted them (not counted again)."""
     paginator = (
         Paginator(queryset, per_page)
         if cap is None
         else CappedPaginator(queryset, per_page, cap, rows=rows)
     )
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not worked out
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import queues
-from dvpo.models import BCU, Team, User, display_name
+from dvpo.models import User, display_name
 from dvpo.pages import paginate
 
 
@@ -37,27 +37,26 @@ class QueueFilterForm(forms.Form):
         label="Sort by", choices=list(queues.SORTS.items()), required=False, initial=queues.DUE
     )
 
-    def __init__(self, data, *, viewer, team_view: bool):
+    def __init__(self, data, *, viewer, team_view: bool, places: queues.Places):
         super().__init__(data)
         if not team_view:  # "Your deadlines": only the sort applies
             for name in ("bcu", "team", "owner"):
                 del self.fields[name]
             return
-        force_id = viewer.organisation_id
-        bcus = BCU.objects.filter(force_id=force_id).order_by("name").values_list("pk", "name")
-        teams = (
-            Team.objects.filter(bcu__force_id=force_id)
-            .order_by("bcu__name", "name")
-            .values_list("pk", "name", "bcu__name")
+        bcus = sorted(places.bcus.items(), key=lambda bcu: bcu[1])
+        teams = sorted(
+            (places.bcus.get(bcu_id, ""), name, pk) for pk, (name, bcu_id) in places.teams.items()
         )
         # The owners of the cases the viewer may see (a skip scan: see visible_owners).
         owners = (
-            User.objects.filter(organisation_id=force_id, pk__in=queues.visible_owners(viewer))
+            User.objects.filter(
+                organisation_id=viewer.organisation_id, pk__in=queues.visible_owners(viewer)
+            )
             .order_by("last_name", "first_name", "username")
             .values("pk", "username", "first_name", "last_name", "rank")
         )
-        self._add_choices("bcu", list(bcus))
-        self._add_choices("team", [(pk, f"{name} ({bcu})") for pk, name, bcu in teams])
+        self._add_choices("bcu", bcus)
+        self._add_choices("team", [(pk, f"{name} ({bcu})") for bcu, name, pk in teams])
         self._add_choices("owner", [(owner.pop("pk"), display_name(**owner)) for owner in owners])
 
     def _add_choices(self, name: str, choices: list[tuple[int, str]]) -> None:
@@ -83,14 +82,15 @@ def queue_page(request):
     if not queues.is_police(viewer):
         raise Http404
     team_view = queues.sees_team_queues(viewer)
-    form = QueueFilterForm(request.GET or None, viewer=viewer, team_view=team_view)
+    places = queues.Places.of_force(viewer.organisation_id)
+    form = QueueFilterForm(request.GET or None, viewer=viewer, team_view=team_view, places=places)
     filters, sort = form.chosen_filters(), form.chosen_sort()
     code = request.GET.get("queue")
     queue = queues.QUEUES.get(code) or queues.QUEUES[queues.DEFAULT_QUEUE]
     now = timezone.now()
     counts = queues.queue_counts(viewer=viewer, now=now, filters=filters)
     rows = queues.queue_rows(queue, viewer=viewer, now=now, filters=filters, sort=sort)
-    page = paginate(request, rows)
+    page = paginate(request, rows, count=counts[queue.code])  # counted with the tabs
     tabs = [
         {"code": q.code, "title": q.title, "count": counts[q.code], "current": q is queue}
         for q in queues.QUEUES.values()
@@ -105,7 +105,7 @@ def queue_page(request):
             "queue": queue,
             "tabs": tabs,
             "page": page,
-            "rows": [queues.queue_row(queue, item, now) for item in page],
+            "rows": [queues.queue_row(queue, item, now, places) for item in page],
             "filtered": any((filters.bcu_id, filters.team_id, filters.owner_id)),
         },
     )

@@ -1,15 +1,17 @@
 """Form rendering helpers for the GOV.UK field templates (templates/includes/fields/)."""
 
 from django import template
+from django.utils.html import format_html_join
 
 register = template.Library()
 
 
 @register.filter
 def select_options(field):
-    """A select's options as (value, label, selected), read straight from the field's choices:
-    what `{% for option in field %}` gives, without building a sub-widget per option (the
-    queues page's owner list has hundreds). Groups are flattened, as that loop did."""
+    """A select's <option> elements, built straight from the field's choices: what
+    `{% for option in field %}` gives, without a sub-widget per option or a template loop
+    over them (the queues page's owner list has hundreds). Groups are flattened, as that
+    loop did."""
     value = field.value()
     values = value if isinstance(value, list | tuple) else [value]
     chosen = {"" if v is None else str(v) for v in values}
@@ -18,5 +20,5 @@ def select_options(field):
         group = label if isinstance(label, list | tuple) else [(choice, label)]
         for option, text in group:
             option = "" if option is None else str(option)
-            options.append((option, text, option in chosen))
-    return options
+            options.append((option, " selected" if option in chosen else "", text))
+    return format_html_join("", '<option value="{}"{}>{}</option>', options)

@@ -493,6 +493,12 @@ def test_filters_by_owner_team_and_bcu(
 def test_officer_sees_their_own_across_bcus(client, three_dash, officer):
     response = page(client, officer, queue="dash")
     assert refs(response) == ["1234567/26", "9999999/26"]
+    # Each row says where the case is: the BCU, and the team when the case has one.
+    assert [row.place for row in response.context["rows"]] == [
+        "East BCU, East Response",
+        "West BCU",
+    ]
+    assert "East BCU, East Response" in response.content.decode()
 
 
 def test_sorting(client, three_dash, supervisor):
