@@ -84,7 +84,8 @@ PAGES = [
     ("dvpo_officer", "/queues/"),
     ("dvpo_officer", "/hearings/"),
     ("supervisor", "/queues/"),
-    ("supervisor", "/queues/?queue=referrals_due"),
+    ("supervisor", "/queues/?queue=dash"),  # tabs with rows: DASH grades and victims
+    ("supervisor", "/queues/?queue=not-contacted"),  # not yet contacted (the service's name)
     ("supervisor", "/risk/reviews/"),
     ("second_superintendent", "/authorisations/"),
     ("second_superintendent", "/cases/?q=Marrowby"),

@@ -78,6 +78,17 @@ def rich_case() -> Case:
     return case
 
 
+def fullest_queue(username: str) -> str:
+    """The queue tab with the most rows for this viewer: the default tab may be empty, and a
+    page of 25 rows is what a supervisor works through."""
+    from django.utils import timezone
+
+    from cases.queues import queue_counts
+
+    counts = queue_counts(viewer=User.objects.get(username=username), now=timezone.now())
+    return max(counts, key=counts.get)
+
+
 class Command(BaseCommand):
     help = "Median server time of the main pages against a bare page; prints the worst ratio."
 
@@ -95,10 +106,12 @@ class Command(BaseCommand):
         case = rich_case()
         victim = case.parties.filter(role="victim").select_related("person").first()
         name = f"{victim.person.first_name} {victim.person.last_name}" if victim else "Example"
+        fullest = fullest_queue("supervisor")
         pages = [
             ("bare page (base template)", "supervisor", "/__benchmark__/bare/"),
             (f"case page ({case.crime_reference})", "dvpo.officer", f"/cases/{case.pk}/"),
             ("queues page", "supervisor", "/queues/"),
+            (f"queues page ({fullest} tab)", "supervisor", f"/queues/?queue={fullest}"),
             ("authorisation queue", "superintendent", "/authorisations/"),
             ("caseworker inbox", "caseworker", "/referrals/"),
             (f"search (name: {name})", "superintendent", f"/cases/?q={name}"),
