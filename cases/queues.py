@@ -5,7 +5,8 @@ to the cases they own ("Your deadlines").
 Each queue narrows the per-kind query of `dvpo.reminders.KINDS` (the rows still due, on the
 indexed deadline column) to the moment that matters for the page, and every queue is limited
 to the cases the viewer may see (`case_visibility`) in the query. A page of a queue is one
-query for the rows, one for its count and one count per tab, whatever the number of rows.
+query for its rows and one statement counting every tab (the pager's count among them),
+whatever the number of rows.
 """
 
 from __future__ import annotations
