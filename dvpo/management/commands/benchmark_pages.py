@@ -23,8 +23,10 @@ from django.shortcuts import render
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
+from django.utils import timezone
 
 from cases.models import Case
+from cases.queues import queue_counts
 from dvpo.models import User
 
 
@@ -81,10 +83,6 @@ def rich_case() -> Case:
 def fullest_queue(username: str) -> str:
     """The queue tab with the most rows for this viewer: the default tab may be empty, and a
     page of 25 rows is what a supervisor works through."""
-    from django.utils import timezone
-
-    from cases.queues import queue_counts
-
     counts = queue_counts(viewer=User.objects.get(username=username), now=timezone.now())
     return max(counts, key=counts.get)
 
