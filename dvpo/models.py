@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from dvpo.roles import CAPABILITIES, POLICE, SUPPORT, Rank, Role
+from dvpo.roles import CAPABILITIES, CAPABILITY_PERMISSIONS, POLICE, SUPPORT, Rank, Role
 
 
 class Organisation(models.Model):
@@ -127,6 +127,14 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    def has_perm(self, perm, obj=None):
+        """As Django's, except that being a superuser (the platform administrator) grants none
+        of the app's capabilities: authorising a DVPN or reading a referral comes from a role
+        the person may hold, never from the admin site's superuser flag."""
+        if perm in CAPABILITY_PERMISSIONS:
+            return self.is_active and perm in self.get_all_permissions(obj)
+        return super().has_perm(perm, obj)
 
     def clean(self):
         super().clean()

@@ -85,12 +85,20 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.ADMINISTRATOR: RoleRule(None, ("manage_users",), staff=True),
 }
 
-# Django model permissions the administrator group gets for the admin site.
+# Django model permissions ("app_label.codename") the administrator role gets for the admin
+# site. An organisation's administrator manages its own people and places (dvpo/admin.py
+# scopes every page to their organisation): users, BCUs, teams and courts, and may look at
+# (and set the crime-reference format of) their own organisation. National settings (the
+# bank-holiday calendar, the organisations themselves, risk instruments) belong to the
+# platform administrator (a superuser), so no role grants them.
 ADMIN_MODEL_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("user", "organisation", "bcu", "team", "court", "calendarday")
-    for action in ("add", "change", "view")
-] + [
+    *(
+        f"{app}.{action}_{model}"
+        for app, model in (("dvpo", "user"), ("dvpo", "bcu"), ("dvpo", "team"), ("courts", "court"))
+        for action in ("add", "change", "view")
+    ),
+    "dvpo.view_organisation",
+    "dvpo.change_organisation",
     # django-axes: see sign-in attempts and failures; deleting an access attempt unlocks it.
     # Named with their app: audit (the s.62 log) has a model called AccessLog too, and its
     # unscoped admin list must not come with this grant.
@@ -120,3 +128,22 @@ def role_problems(roles, *, organisation_kind: str | None, rank: int | None) -> 
                 ROLE_NEEDS_RANK.format(role=label, rank=Rank(rule.min_rank).label.lower())
             )
     return problems
+
+
+def role_permissions(roles, *, organisation_kind: str | None, rank: int | None) -> frozenset[str]:
+    """The permissions ("app_label.codename") these roles give this person: only from
+    ROLE_RULES, and only for the roles the person may hold (role_problems), so neither a
+    permission granted to the person or a group directly, nor a role they may not hold
+    (a constable left with an authorising officer's group), widens what they may do."""
+    granted: set[str] = set()
+    for role in roles:
+        if role_problems([role], organisation_kind=organisation_kind, rank=rank):
+            continue
+        rule = ROLE_RULES[Role(role)]
+        granted |= {f"dvpo.{codename}" for codename in rule.capabilities}
+        if rule.staff:
+            granted |= set(ADMIN_MODEL_PERMISSIONS)
+    return frozenset(granted)
+
+
+CAPABILITY_PERMISSIONS = frozenset(f"dvpo.{codename}" for codename, _ in CAPABILITIES)

@@ -54,6 +54,8 @@ def roles_sync() -> list[str]:
 def user_set_roles(*, user: User, roles: list[Role]) -> None:
     groups = Group.objects.filter(name__in=[Role(r).value for r in roles])
     user.groups.set(groups)
-    user.is_staff = any(ROLE_RULES[Role(r)].staff for r in roles)
+    # The platform administrator (a superuser) keeps the admin site whatever their roles.
+    user.is_staff = user.is_superuser or any(ROLE_RULES[Role(r)].staff for r in roles)
     user.save(update_fields=["is_staff"])
-    user.__dict__.pop("roles", None)
+    for cached in ("roles", "_role_perm_cache", "_perm_cache"):
+        user.__dict__.pop(cached, None)

@@ -155,13 +155,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes first: it refuses sign-ins for a locked account+address before any
-# password is checked. AxesBackend is also a ModelBackend, so sessions made by
-# the test client's force_login (which records the first backend) still load.
+# django-axes first: it refuses sign-ins for a locked account+address before any password
+# is checked. Its standalone backend grants no permissions (AxesBackend is a ModelBackend and
+# would grant what the database holds); dvpo's RoleBackend checks passwords and grants
+# permissions from the roles only (dvpo/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "dvpo.backends.RoleBackend",
 ]
+# The history pages show what changed; nobody restores an old version from them (a user's old
+# version could hold a role or a flag since taken away). A fact is corrected by a new change.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Lockout: after AXES_FAILURE_LIMIT failed sign-ins for one username from one address,
 # that pair is refused for AXES_COOLOFF_MINUTES (or until an administrator deletes the
 # access attempt in the admin: "Access attempts"). Every attempt is logged (axes tables).
