@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing, Weekday
-from dvpo.admin import ReadOnlyAdmin
+from dvpo.admin import OrganisationScopedAdmin, ReadOnlyAdmin
 
 
 class CourtForm(forms.ModelForm):
@@ -17,15 +18,30 @@ class CourtForm(forms.ModelForm):
 
     class Meta:
         model = Court
-        fields = ["name", "code", "address", "specialist_dv_court", "sitting_days"]
+        fields = ["name", "code", "force", "address", "specialist_dv_court", "sitting_days"]
 
 
 @admin.register(Court)
-class CourtAdmin(SimpleHistoryAdmin):
+class CourtAdmin(OrganisationScopedAdmin):
+    """A force's administrator keeps its own courts and sees the shared ones (no force),
+    read-only; the platform administrator keeps the shared courts."""
+
     form = CourtForm
-    list_display = ["name", "code", "specialist_dv_court", "sitting_days_display"]
+    organisation = "force"
+    police_only = True
+    list_display = ["name", "code", "force", "specialist_dv_court", "sitting_days_display"]
     list_filter = ["specialist_dv_court"]
     search_fields = ["name", "code"]
+
+    def scope(self, request) -> Q:
+        scope = super().scope(request)
+        return scope if request.user.is_superuser else scope | Q(force__isnull=True)
+
+    def has_change_permission(self, request, obj=None):
+        user = request.user
+        if obj is not None and not user.is_superuser and obj.force_id != user.organisation_id:
+            return False  # a shared court: the platform administrator's
+        return super().has_change_permission(request, obj)
 
     @admin.display(description="sitting days")
     def sitting_days_display(self, court):

@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from courts import rules
+from dvpo.roles import POLICE
 
 USER = settings.AUTH_USER_MODEL
 
@@ -33,6 +34,16 @@ class Court(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     code = models.SlugField(max_length=20, unique=True)
+    force = models.ForeignKey(
+        "dvpo.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courts",
+        limit_choices_to={"kind": POLICE},
+        help_text="The police force whose administrators keep this court's details. "
+        "Blank: a court shared by every force, kept by the platform administrator.",
+    )
     address = models.TextField(blank=True)
     specialist_dv_court = models.BooleanField("specialist domestic violence court", default=False)
     sitting_days = ArrayField(

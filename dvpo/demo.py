@@ -24,6 +24,7 @@ from dvpo.demo_accounts import (
     DEMO_PASSWORD,
     DEMO_TOTP_KEY,
     FORCE,
+    PLATFORM_ADMIN,
     SERVICE,
 )
 from dvpo.demo_cases import demo_cases_load
@@ -89,14 +90,14 @@ def demo_load() -> int:
         for team_name in team_names:
             teams[team_name], changed = _upsert(Team, {"bcu": bcus[code], "name": team_name}, {})
             changes += changed
-    _, changed = _upsert(
-        Court, {"code": COURT["code"]}, {k: v for k, v in COURT.items() if k != "code"}
-    )
+    court = {k: v for k, v in COURT.items() if k != "code"} | {"force": orgs["force"]}
+    _, changed = _upsert(Court, {"code": COURT["code"]}, court)
     changes += changed
     for username, (first, last, org, bcu, team, rank, role) in ACCOUNTS.items():
         changes += _demo_user(
             username, first, last, orgs[org], bcus.get(bcu), teams.get(team), rank, role
         )
+    changes += _demo_platform_admin()
     changes += demo_cases_load()
     return changes
 
@@ -124,6 +125,25 @@ def _demo_user(username, first, last, organisation, bcu, team, rank, role) -> in
         changed = True
     changed = _demo_second_factor(user) or changed
     return int(changed)
+
+
+def _demo_platform_admin() -> int:
+    user, changed = _upsert(
+        User,
+        {"username": PLATFORM_ADMIN["username"]},
+        {
+            "first_name": PLATFORM_ADMIN["first_name"],
+            "last_name": PLATFORM_ADMIN["last_name"],
+            "email": f"{PLATFORM_ADMIN['username']}@example.invalid",
+            "is_superuser": True,
+            "is_staff": True,
+        },
+    )
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        changed = True
+    return int(_demo_second_factor(user) or changed)
 
 
 def _demo_second_factor(user) -> bool:

@@ -42,5 +42,10 @@ ACCOUNTS = {
     "caseworker": ("Robin", "Demo", "service", None, None, None, Role.CASEWORKER),
     "service.manager": ("Morgan", "Mockup", "service", None, None, None, Role.SERVICE_MANAGER),
     "admin": ("Ari", "Admin", "force", None, None, None, Role.ADMINISTRATOR),
+    "service.admin": ("Lee", "Exemplar", "service", None, None, None, Role.ADMINISTRATOR),
 }
 # fmt: on
+
+# The platform administrator (a superuser, no organisation): national settings such as the
+# bank-holiday calendar and the organisations themselves; no case content.
+PLATFORM_ADMIN = {"username": "platform.admin", "first_name": "Dana", "last_name": "Platform"}

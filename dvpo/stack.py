@@ -129,7 +129,13 @@ def wait_until_healthy(url: str, children: dict[str, subprocess.Popen], timeout=
 def banner(url: str) -> None:
     from base64 import b32encode
 
-    from dvpo.demo_accounts import ACCOUNTS, DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_TOTP_KEY
+    from dvpo.demo_accounts import (
+        ACCOUNTS,
+        DEMO_BACKUP_CODES,
+        DEMO_PASSWORD,
+        DEMO_TOTP_KEY,
+        PLATFORM_ADMIN,
+    )
 
     lines = [
         f"dvpo is running at {url}",
@@ -140,6 +146,7 @@ def banner(url: str) -> None:
         + ", ".join(DEMO_BACKUP_CODES),
     ]
     lines += [f"  {username:<18} {spec[-1].label}" for username, spec in ACCOUNTS.items()]
+    lines.append(f"  {PLATFORM_ADMIN['username']:<18} Platform administrator (national settings)")
     lines.append("Press Ctrl-C to stop everything.")
     print("\n".join(lines), flush=True)
 

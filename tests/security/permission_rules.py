@@ -76,12 +76,36 @@ COURT_APPLY = allow(
 REFERRAL_SERVICE = allow(SUPPORT)
 # A support service's own lists: people of any support service (each sees its own service's).
 SUPPORT_OWN_SERVICE = allow((*SUPPORT, "outsider_service"))
+# Each police force's administrators (each in their own force).
+FORCE_ADMINISTRATORS = ("administrator", "other_administrator")
 # Force figures: supervisors, authorising officers and administrators; other police 403.
-REPORT_READERS = allow(("supervisor", "superintendent", "administrator"), forbidden=POLICE_ANYWHERE)
-# The admin site: staff (administrators) only; anyone else is sent to sign in.
-ADMIN_STAFF = who(LOGIN, administrator=OK)
-# An admin list of case content: administrators have no model permission for it (403).
-ADMIN_CASE_CONTENT = who(LOGIN, administrator=FORBIDDEN)
+REPORT_READERS = allow(
+    ("supervisor", "superintendent", *FORCE_ADMINISTRATORS), forbidden=POLICE_ANYWHERE
+)
+# The admin site (issue 22 item 1). Staff only: anyone else is sent to sign in. Every
+# organisation's administrator, and the platform administrator (a superuser).
+ADMINISTRATORS = ("administrator", "other_administrator", "service_administrator")
+PLATFORM = "platform_administrator"
+ADMIN_STAFF = who(LOGIN, **dict.fromkeys((*ADMINISTRATORS, PLATFORM), OK))
+# Pages of a police force's places (BCUs, teams, courts): the forces' administrators and the
+# platform's; a support service's administrator has none (403).
+ADMIN_POLICE_PLACES = ADMIN_STAFF | {"service_administrator": FORBIDDEN}
+# One record of this force (a user, a BCU, a team, the force itself, its own court): its own
+# administrator and the platform's; another organisation's administrator is not told it
+# exists (404).
+ADMIN_OWN_RECORD = who(
+    LOGIN,
+    administrator=OK,
+    platform_administrator=OK,
+    other_administrator=NOT_FOUND,
+    service_administrator=NOT_FOUND,
+)
+# National settings (the bank-holiday calendar) and case content: the platform
+# administrator alone; organisations' administrators have no permission (403).
+ADMIN_PLATFORM_ONLY = who(
+    LOGIN, platform_administrator=OK, **dict.fromkeys(ADMINISTRATORS, FORBIDDEN)
+)
+ADMIN_CASE_CONTENT = ADMIN_PLATFORM_ONLY
 
 
 def case_role(role: str) -> dict:
@@ -257,7 +281,7 @@ RULES = [
         "queues",
         "Deadline queues: every police user (each sees only cases they may see; the "
         "administrator's own list is empty); support services get 404 like every case page.",
-        get=allow((*POLICE_ANYWHERE, "administrator")),
+        get=allow((*POLICE_ANYWHERE, *FORCE_ADMINISTRATORS)),
     ),
     # --- Courts -----------------------------------------------------------------------
     get_and_post(
@@ -303,7 +327,7 @@ RULES = [
     get_and_post(
         "hearing_calendar_subscribe",
         "The address of one's own hearings calendar: police users.",
-        allow((*POLICE_ANYWHERE, "administrator"), others=FORBIDDEN),
+        allow((*POLICE_ANYWHERE, *FORCE_ADMINISTRATORS), others=FORBIDDEN),
     ),
     Rule(
         "hearing_calendar_feed",
@@ -420,24 +444,26 @@ RULES = [
     ),
     Rule(
         "access_log_search",
-        "Search the access log (s.62): administrators.",
-        get=who(FORBIDDEN, administrator=OK),
+        "Search the access log (s.62): each organisation's administrators, their own "
+        "organisation's rows.",
+        get=who(FORBIDDEN, **dict.fromkeys(ADMINISTRATORS, OK)),
     ),
     Rule(
         "sar_person_search",
         "Find a person for a subject access request: a police force's administrators.",
-        get=who(FORBIDDEN, administrator=OK),
+        get=who(FORBIDDEN, **dict.fromkeys(FORCE_ADMINISTRATORS, OK)),
     ),
     Rule(
         "sar_person",
-        "Everything held about one person: a police force's administrators.",
-        get=who(FORBIDDEN, administrator=OK),
+        "Everything held about one person: their force's administrators; another force's "
+        "is not told the person exists.",
+        get=who(FORBIDDEN, administrator=OK, other_administrator=NOT_FOUND),
         args={"person_id": "person"},
     ),
     Rule(
         "sar_person_csv",
         "The same as CSV.",
-        get=who(FORBIDDEN, administrator=OK),
+        get=who(FORBIDDEN, administrator=OK, other_administrator=NOT_FOUND),
         args={"person_id": "person"},
     ),
     # --- Reports (reports/) -------------------------------------------------------------
@@ -455,9 +481,83 @@ RULES = [
     ),
     # --- The admin site (representative pages; the rest of admin:* is Django's) ----------
     Rule("admin:index", "The admin site: administrators.", get=ADMIN_STAFF),
-    Rule("admin:dvpo_user_changelist", "Users: administrators.", get=ADMIN_STAFF),
-    Rule("admin:dvpo_calendarday_changelist", "The bank-holiday calendar.", get=ADMIN_STAFF),
-    Rule("admin:courts_court_changelist", "Courts.", get=ADMIN_STAFF),
+    Rule(
+        "admin:dvpo_user_changelist",
+        "Users: each administrator lists their own organisation's.",
+        get=ADMIN_STAFF,
+    ),
+    Rule("admin:dvpo_user_add", "Add a user to one's own organisation.", get=ADMIN_STAFF),
+    get_and_post(
+        "admin:dvpo_user_change",
+        "One user: their organisation's administrators and the platform's; another "
+        "organisation's administrator cannot open, change or reset them (the takeover chain).",
+        ADMIN_OWN_RECORD,
+        args={"object_id": "officer_user"},
+    ),
+    get_and_post(
+        "admin:auth_user_password_change",
+        "Set another person's password: as changing them.",
+        ADMIN_OWN_RECORD,
+        args={"id": "officer_user"},
+    ),
+    Rule(
+        "admin:dvpo_user_history",
+        "A user's history: as changing them.",
+        get=ADMIN_OWN_RECORD,
+        args={"object_id": "officer_user"},
+    ),
+    Rule(
+        "admin:dvpo_organisation_change",
+        "An organisation: its own administrators (its crime-reference format) and the platform's.",
+        get=ADMIN_OWN_RECORD,
+        args={"object_id": "force"},
+    ),
+    Rule(
+        "admin:dvpo_organisation_add",
+        "Organisations are national: the platform administrator adds them.",
+        get=ADMIN_PLATFORM_ONLY,
+    ),
+    Rule("admin:dvpo_bcu_changelist", "BCUs: each force's own.", get=ADMIN_POLICE_PLACES),
+    get_and_post(
+        "admin:dvpo_bcu_change",
+        "A BCU: its force's administrators and the platform's.",
+        ADMIN_OWN_RECORD,
+        args={"object_id": "bcu"},
+    ),
+    get_and_post(
+        "admin:dvpo_team_change",
+        "A team: its force's administrators and the platform's.",
+        ADMIN_OWN_RECORD,
+        args={"object_id": "team"},
+    ),
+    Rule(
+        "admin:dvpo_calendarday_changelist",
+        "The bank-holiday calendar moves every force's deadlines: the platform administrator.",
+        get=ADMIN_PLATFORM_ONLY,
+    ),
+    get_and_post(
+        "admin:dvpo_calendarday_change",
+        "One change to the calendar: the platform administrator.",
+        ADMIN_PLATFORM_ONLY,
+        args={"object_id": "calendar_day"},
+    ),
+    Rule(
+        "admin:courts_court_changelist",
+        "Courts: each force's and the shared ones.",
+        get=ADMIN_POLICE_PLACES,
+    ),
+    get_and_post(
+        "admin:courts_court_change",
+        "A force's own court: its administrators and the platform's.",
+        ADMIN_OWN_RECORD,
+        args={"object_id": "own_court"},
+    ),
+    Rule(
+        "admin:courts_court_history",
+        "A shared court is read-only to the forces' administrators, and not a support service's.",
+        get=ADMIN_POLICE_PLACES,
+        args={"object_id": "court"},
+    ),
     Rule(
         "admin:referrals_referral_changelist",
         "Referrals are case content: administrators have no permission (domain.md §2).",

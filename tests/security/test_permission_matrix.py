@@ -108,7 +108,8 @@ def _url(world, name: str) -> str:
         elif arg in LITERAL_ARGS:
             kwargs[arg] = LITERAL_ARGS[arg]
         else:
-            kwargs[arg] = world.objects[rule.args.get(arg, DEFAULT_ARGS[arg])].pk
+            obj = rule.args[arg] if arg in rule.args else DEFAULT_ARGS[arg]
+            kwargs[arg] = world.objects[obj].pk
     return reverse(name, kwargs=kwargs)
 
 

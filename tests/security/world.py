@@ -42,6 +42,9 @@ ROLES = (
     "caseworker",
     "service_manager",
     "administrator",
+    "other_administrator",
+    "service_administrator",
+    "platform_administrator",
     "other_bcu_officer",
     "glass_officer",
     "outsider_force",
@@ -86,6 +89,14 @@ def _organisations():
     return force, other_force, service, other_service, bcu, team, other_bcu
 
 
+def _platform_administrator():
+    from dvpo.models import User
+
+    return User.objects.create_superuser(
+        "mx.platform", "mx.platform@example.invalid", None, first_name="Platform"
+    )
+
+
 def _users(force, other_force, service, other_service, bcu, team, other_bcu) -> dict:
     from dvpo.models import BCU
     from tests.helpers import new_user
@@ -114,6 +125,11 @@ def _users(force, other_force, service, other_service, bcu, team, other_bcu) -> 
         "caseworker": make("mx.caseworker", Role.CASEWORKER, service),
         "service_manager": make("mx.manager", Role.SERVICE_MANAGER, service),
         "administrator": make("mx.admin", Role.ADMINISTRATOR, force),
+        # The other organisations' administrators, and the platform's (a superuser, no
+        # organisation): the admin site keeps each inside their own (issue 22 item 1).
+        "other_administrator": make("mx.elseadmin", Role.ADMINISTRATOR, other_force),
+        "service_administrator": make("mx.serviceadmin", Role.ADMINISTRATOR, service),
+        "platform_administrator": _platform_administrator(),
         # An officer of the same force in another BCU: must break glass to read the case.
         "other_bcu_officer": make(
             "mx.south", Role.OFFICER, force, constable, south, south.teams.first()
@@ -332,8 +348,27 @@ def world_build() -> World:
         "alert": alert,
         "grant": grant,
         "person": victim.person,
+        "officer_user": officer,
+        "bcu": officer.bcu,
+        "team": officer.team,
+        "calendar_day": _calendar_day(),
+        "own_court": _own_court(force),
     }
     return world
+
+
+def _own_court(force):
+    from courts.models import Court
+
+    return Court.objects.create(name="Matrixshire Own Court", code="mx-own", force=force)
+
+
+def _calendar_day():
+    from dvpo.models import CalendarDay
+
+    return CalendarDay.objects.create(
+        date=date(2030, 6, 3), change=CalendarDay.Change.ADD, name="A fictional jubilee"
+    )
 
 
 def _signed_in(user) -> str:
