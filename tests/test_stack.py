@@ -37,6 +37,12 @@ def test_embedded_postgres_starts_reuses_and_stops(data_dir):
         assert first.started_here
         with psycopg.connect(host=first.socket_dir(), user="postgres", dbname="dvpo") as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
+        # The app's role is made at first start; it logs in, and is nothing more.
+        with psycopg.connect(first.url(user=APP_ROLE)) as conn:
+            assert conn.execute(
+                "SELECT current_user, rolsuper, rolcreatedb FROM pg_roles"
+                " WHERE rolname = current_user"
+            ).fetchone() == (APP_ROLE, False, False)
         second = EmbeddedPostgres(data_dir)
         assert second.start() == url
         assert not second.started_here  # found running: it only connects
