@@ -25,7 +25,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 # database (the test runner renames that to the test database).
 CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-BAD_ROLE_NAME = "A database role name must be lower-case letters, digits and _ (got {name!r})."
+BAD_ROLE_NAME = (
+    "A database role, schema or table name must be lower-case letters, digits and _ (got {name!r})."
+)
 SAME_ROLE = "DATABASE_OWNER_URL must name another role than DATABASE_URL (both use {name!r})."
 OTHER_DATABASE = "DATABASE_OWNER_URL must name the same database as DATABASE_URL ({name!r})."
 
@@ -49,6 +51,7 @@ def privileges_sql(*, app_role: str, schema: str, append_only: Iterable[str]) ->
     Idempotent: re-granting changes nothing, and an append-only table first loses every
     privilege (a broader grant made earlier included) before it gets SELECT and INSERT back.
     """
+    append_only = tuple(append_only)
     for name in (app_role, schema, *append_only):
         if not ROLE_NAME.fullmatch(name):
             raise ImproperlyConfigured(BAD_ROLE_NAME.format(name=name))
