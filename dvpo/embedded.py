@@ -23,6 +23,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 DATABASE_NAME = "dvpo"
+# Two roles (dvpo/dbroles.py): the cluster's superuser owns the tables, runs migrations and
+# creates the test databases; the app (web, worker, beat) logs in as APP_ROLE, which owns
+# nothing. Both log in without a password: the socket is reachable by this user only.
+OWNER_ROLE = "postgres"
+APP_ROLE = "dvpo_app"
 # A Unix socket path must fit in 108 bytes; leave room for the file name.
 _MAX_SOCKET_DIR = 90
 
@@ -57,20 +62,26 @@ class EmbeddedPostgres:
     def socket_dir(self) -> str:
         return str(self._server.get_postmaster_info().socket_dir)
 
-    def url(self, database: str = DATABASE_NAME) -> str:
-        return f"postgresql://postgres@{quote(self.socket_dir(), safe='')}/{database}"
+    def url(self, database: str = DATABASE_NAME, *, user: str = OWNER_ROLE) -> str:
+        return f"postgresql://{user}@{quote(self.socket_dir(), safe='')}/{database}"
 
     def _ensure_database(self) -> None:
+        """Create the database and the app's role unless they exist (one query when they do)."""
         import psycopg
 
         with psycopg.connect(
-            host=self.socket_dir(), user="postgres", dbname="postgres", autocommit=True
+            host=self.socket_dir(), user=OWNER_ROLE, dbname="postgres", autocommit=True
         ) as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            database, role = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = %s),"
+                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)",
+                [DATABASE_NAME, APP_ROLE],
             ).fetchone()
-            if not exists:
+            if not database:
                 conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            if not role:
+                # Privileges come from the owner after every migrate (dvpo.dbroles).
+                conn.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
 
     def stop(self) -> None:
         """Stop the server (fast shutdown: open sessions are rolled back)."""
@@ -156,13 +167,15 @@ def _wait_for(condition, *, what: str, timeout: float = 15.0) -> None:
 def ensure_services(data_dir: Path, *, postgres: bool, redis: bool) -> dict[str, str]:
     """For a process run without DATABASE_URL/REDIS_URL (e.g. a bare manage.py).
 
-    Starts what is missing, returns the URLs, and stops at exit whatever this
-    process started, so nothing is left behind.
+    Starts what is missing, returns the URLs (DATABASE_URL for the app's role,
+    DATABASE_OWNER_URL for the owner), and stops at exit whatever this process
+    started, so nothing is left behind.
     """
     urls = {}
     if postgres:
         pg = EmbeddedPostgres(data_dir)
-        urls["DATABASE_URL"] = pg.start()
+        urls["DATABASE_OWNER_URL"] = pg.start()
+        urls["DATABASE_URL"] = pg.url(user=APP_ROLE)
         if pg.started_here:
             atexit.register(pg.stop)
     if redis:

@@ -13,6 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from dvpo.celery_config import celery_redis_url
+from dvpo.dbroles import roles_check
 from dvpo.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,28 +43,43 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # --- Services: PostgreSQL and Redis (embedded when not configured) ---------
+# Two database roles (dvpo/dbroles.py): DATABASE_URL is the app's role (web, worker, beat),
+# DATABASE_OWNER_URL the role that owns the tables and runs `migrate` and `generate_data`.
+# Without DATABASE_OWNER_URL everything runs as DATABASE_URL (one role).
 _database_url = env_str("DATABASE_URL", "")
+_database_owner_url = env_str("DATABASE_OWNER_URL", "")
 _redis_url = env_str("REDIS_URL", "")
 if not _database_url or not _redis_url:
     from dvpo.embedded import ensure_services
 
     _embedded = ensure_services(LOCAL_DIR, postgres=not _database_url, redis=not _redis_url)
-    _database_url = _database_url or _embedded["DATABASE_URL"]
+    if not _database_url:
+        _database_url = _embedded["DATABASE_URL"]
+        _database_owner_url = _database_owner_url or _embedded["DATABASE_OWNER_URL"]
     _redis_url = _redis_url or _embedded["REDIS_URL"]
 DATABASE_URL = _database_url
+DATABASE_OWNER_URL = _database_owner_url
 REDIS_URL = _redis_url
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+
+def _database(url: str) -> dict:
+    database = dj_database_url.parse(
+        url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     )
-}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
-# No server-side cursors: the iterators the pages use (a select's choices) read a few hundred
-# rows, where DECLARE, FETCH and CLOSE cost three round trips instead of one; and they would
-# break behind PgBouncer in transaction mode (docs/performance.md, scaling out).
-DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if not database["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_URL and DATABASE_OWNER_URL must point at PostgreSQL.")
+    # No server-side cursors: the iterators the pages use (a select's choices) read a few
+    # hundred rows, where DECLARE, FETCH and CLOSE cost three round trips instead of one; and
+    # they would break behind PgBouncer in transaction mode (docs/performance.md, scaling out).
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return database
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+DATABASE_OWNER = _database(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
+roles_check(app=DATABASES["default"], owner=DATABASE_OWNER)
+# The role the owner grants the app's privileges to after every migrate ("": one role).
+DATABASE_APP_ROLE = DATABASES["default"]["USER"] if DATABASE_OWNER else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -12,7 +12,15 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijkl
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from dvpo.settings import *  # noqa: E402,F403
-from dvpo.settings import REDIS_URL  # noqa: E402
+from dvpo.settings import DATABASE_OWNER, REDIS_URL  # noqa: E402
+
+# The suite creates its own test database and migrates it, so it connects as the owner when
+# there are two roles (the embedded server's superuser for `make test`); the tests of the
+# app's role (tests/audit/test_database_roles.py) log in as that role themselves.
+if DATABASE_OWNER:
+    DATABASES = {"default": DATABASE_OWNER}
+    DATABASE_OWNER = None
+    DATABASE_APP_ROLE = ""
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

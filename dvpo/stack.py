@@ -4,8 +4,9 @@ Both start the embedded PostgreSQL and Redis (unless DATABASE_URL/REDIS_URL are
 set, in which case they use those and start nothing), pass their URLs to every
 child process, and stop everything they started on the way out.
 
-`run` migrates, loads the demo data, then supervises the web server, a Celery
-worker and Celery beat: Ctrl-C (or SIGTERM) stops all three, then the
+`run` migrates (as the database's owner role), loads the demo data, then
+supervises the web server, a Celery worker and Celery beat, which connect as
+the app's role (dvpo/dbroles.py): Ctrl-C (or SIGTERM) stops all three, then the
 services. If any child dies the rest are stopped too.
 """
 
@@ -21,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from dvpo.embedded import EmbeddedPostgres, EmbeddedRedis
+from dvpo.embedded import APP_ROLE, EmbeddedPostgres, EmbeddedRedis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STOP_GRACE_SECONDS = 10
@@ -43,7 +44,8 @@ class Services:
         if os.environ.get("DATABASE_URL"):
             log("PostgreSQL: using DATABASE_URL")
         else:
-            self.env["DATABASE_URL"] = self.postgres.start()
+            self.env["DATABASE_OWNER_URL"] = self.postgres.start()
+            self.env["DATABASE_URL"] = self.postgres.url(user=APP_ROLE)
             log(f"PostgreSQL: embedded, data in {self.postgres.pgdata}")
         if os.environ.get("REDIS_URL"):
             log("Redis: using REDIS_URL")
@@ -63,6 +65,11 @@ class Services:
 
 def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def app_env(env: dict[str, str]) -> dict[str, str]:
+    """The web server, worker and beat get the app's role only, never the owner's URL."""
+    return {key: value for key, value in env.items() if key != "DATABASE_OWNER_URL"}
 
 
 def child_commands(port: str, data_dir: Path) -> dict[str, list[str]]:
@@ -171,7 +178,7 @@ def run(data_dir: Path) -> int:
         for name, command in child_commands(port, data_dir).items():
             # Own process group: we decide when and how each one stops.
             children[name] = subprocess.Popen(
-                command, cwd=BASE_DIR, env=env, start_new_session=True
+                command, cwd=BASE_DIR, env=app_env(env), start_new_session=True
             )
         url = f"http://127.0.0.1:{port}/"
         if not wait_until_healthy(url + "healthz", children):

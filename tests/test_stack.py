@@ -14,7 +14,8 @@ import psycopg
 import pytest
 import redis
 
-from dvpo.embedded import EmbeddedPostgres, EmbeddedRedis
+from dvpo.embedded import APP_ROLE, EmbeddedPostgres, EmbeddedRedis
+from dvpo.stack import app_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -36,6 +37,12 @@ def test_embedded_postgres_starts_reuses_and_stops(data_dir):
         assert first.started_here
         with psycopg.connect(host=first.socket_dir(), user="postgres", dbname="dvpo") as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
+        # The app's role is made at first start; it logs in, and is nothing more.
+        with psycopg.connect(first.url(user=APP_ROLE)) as conn:
+            assert conn.execute(
+                "SELECT current_user, rolsuper, rolcreatedb FROM pg_roles"
+                " WHERE rolname = current_user"
+            ).fetchone() == (APP_ROLE, False, False)
         second = EmbeddedPostgres(data_dir)
         assert second.start() == url
         assert not second.started_here  # found running: it only connects
@@ -72,9 +79,27 @@ def get(url: str) -> tuple[int, str]:
         return error.code, ""
 
 
+def app_sessions_roles(data_dir) -> set[str]:
+    """The roles of the sessions open on the app's database, this query's own apart."""
+    url = EmbeddedPostgres(data_dir).start()  # running already: this only connects
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'dvpo'"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def test_the_app_processes_get_the_app_role_and_never_the_owner_url():
+    env = {"DATABASE_URL": "postgresql://dvpo_app@h/dvpo", "DATABASE_OWNER_URL": "x", "PORT": "1"}
+    assert app_env(env) == {"DATABASE_URL": "postgresql://dvpo_app@h/dvpo", "PORT": "1"}
+
+
 def test_make_run_serves_then_stops_everything_on_ctrl_c(data_dir):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # As from a shell: not the test settings pytest-django exported (they connect as the owner).
+    unset = {"DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(PORT=str(port), DEBUG="true")
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "dvpo.stack", "run", "--data-dir", str(data_dir)],
@@ -100,6 +125,7 @@ def test_make_run_serves_then_stops_everything_on_ctrl_c(data_dir):
         assert status == 200 and "Sign in" in body
         pg_pid = EmbeddedPostgres(data_dir)
         assert pg_pid.is_running() and EmbeddedRedis(data_dir).is_running()
+        assert app_sessions_roles(data_dir) == {APP_ROLE}, "web, worker and beat: the app's role"
 
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=60) == 0

@@ -60,6 +60,7 @@ from cases.models import (
 )
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing
 from dvpo import deadlines
+from dvpo.dbroles import connected_as_owner
 from dvpo.models import BCU, Organisation, Team, User
 from dvpo.roles import POLICE, SUPPORT, Rank, Role
 from referrals import rules as referral_rules
@@ -282,7 +283,13 @@ class Command(BaseCommand):
             "(by default they are rebuilt once at the end when loading 200,000 incidents or more).",
         )
 
-    def handle(self, *args, incidents, seed, force, years, batch, jobs, keep_indexes, **options):
+    def handle(self, *args, **options):
+        # As the owner role when there are two (dvpo/dbroles.py): dropping and rebuilding
+        # indexes, VACUUM and session_replication_role are the owner's, not the app's.
+        with connected_as_owner():
+            self.generate(**options)
+
+    def generate(self, *, incidents, seed, force, years, batch, jobs, keep_indexes, **options):
         if incidents < 1:
             raise CommandError("--incidents must be at least 1.")
         if jobs < 1 or batch < 1:
@@ -316,7 +323,7 @@ class Command(BaseCommand):
             f"Generating {incidents:,} incidents into {self.force.name} "
             f"({len(self.officers):,} officers, {len(self.bcus)} BCUs), seed {seed}"
         )
-        self.bulk_mode()
+        self.replica = self.bulk_mode()
         dropped = [] if keep_indexes or incidents < 200_000 else self.drop_indexes()
         try:
             self.load(incidents, batch, began, jobs)
@@ -326,7 +333,8 @@ class Command(BaseCommand):
         self.ids.sync_sequences()
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS gen_officer")
-            cursor.execute("RESET session_replication_role")
+            if self.replica:  # only a superuser may set it, or reset it
+                cursor.execute("RESET session_replication_role")
         loaded = time.perf_counter() - began
         # VACUUM too (outside a transaction): it sets the visibility map, so the covering
         # indexes serve index-only scans at once instead of after autovacuum's next pass.
@@ -345,7 +353,7 @@ class Command(BaseCommand):
 
     BULK_TABLES = (Case, Person, Party, SafeContact, RiskAssessment, Task, CaseEvent)
 
-    def bulk_mode(self, *, quiet=False):
+    def bulk_mode(self, *, quiet=False) -> bool:
         """Skip the per-row foreign-key triggers: every reference is built consistent
         (ids are explicit). Needs a superuser; without one the triggers run as usual."""
         try:
@@ -354,6 +362,8 @@ class Command(BaseCommand):
         except DatabaseError:
             if not quiet:
                 self.stdout.write("(not a superuser: foreign keys are checked row by row)")
+            return False
+        return True
 
     def drop_indexes(self) -> list[tuple[str, str]]:
         """Drop the plain secondary indexes of the bulk tables (not primary keys or unique
