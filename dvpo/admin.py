@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from dvpo.account import SECOND_FACTOR_RESET, account_change_mail
 from dvpo.calendar import calendar_day_delete, calendar_day_save
 from dvpo.models import BCU, CalendarDay, Organisation, Team, User
 from dvpo.roles import Role, role_problems
@@ -65,6 +66,7 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         password. Recorded in the admin log ("Recent actions", the user's history)."""
         for user in queryset:
             removed = second_factor_reset(user=user)
+            account_change_mail(user=user, change=SECOND_FACTOR_RESET)
             self.log_change(
                 request,
                 user,
