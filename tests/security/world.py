@@ -272,6 +272,8 @@ def _open_break_glass(user, case):
 
 
 def world_build() -> World:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     from courts import selectors as court_selectors
     from courts.services import breach_record
     from dvpo.services import roles_sync
@@ -332,6 +334,7 @@ def world_build() -> World:
         "alert": alert,
         "grant": grant,
         "person": victim.person,
+        "officer_backup_codes": StaticDevice.objects.create(user=officer, name="backup"),
     }
     return world
 
