@@ -57,12 +57,13 @@ def device_remove(request, kind: str, device_id: int):
     if sign_in_device and device.persistent_id == sign_in_device.persistent_id:
         error = account_services.CANNOT_REMOVE_SIGN_IN_AUTHENTICATOR
     elif request.method == "POST":
+        removed_id = device.persistent_id  # gone with the row's primary key
         try:
             account_services.device_remove(user=request.user, device=device)
         except account_services.DeviceError as problem:
             error = str(problem)
         else:
-            _keep_session_verified(request, device)
+            _keep_session_verified(request, removed_id)
             messages.success(request, DEVICE_REMOVED.format(what=_device_label(kind)))
             return redirect("account")
     context = {"device": device, "kind": kind, "what": _device_label(kind), "error": error}
@@ -73,10 +74,10 @@ def _device_label(kind: str) -> str:
     return "Backup codes" if kind == "backup-codes" else "Authenticator app"
 
 
-def _keep_session_verified(request, removed) -> None:
+def _keep_session_verified(request, removed_id: str) -> None:
     """A session verified with the removed device (a backup code, say) stays verified with
     the authenticator the person signs in with: they have just confirmed it's them."""
-    if request.session.get(DEVICE_ID_SESSION_KEY) == removed.persistent_id:
+    if request.session.get(DEVICE_ID_SESSION_KEY) == removed_id:
         django_otp.login(request, default_device(request.user))
 
 

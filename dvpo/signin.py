@@ -371,6 +371,10 @@ class ConfirmIdentityForm(forms.Form):
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
+        if "password" not in self.cleaned_data:
+            # A wrong password: the code is neither checked (no answer to guess from) nor
+            # used up, so the person can enter the same code again with the right password.
+            return code
         user = self.request.user
         if len(code) == 6 and code.isdigit():
             device, wrong = default_device(user), CODE_WRONG
