@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import VerifyNotAllowed
@@ -317,6 +318,7 @@ class SetupCompleteView(two_factor_views.SetupCompleteView):
 
 @sensitive_variables("codes")
 @never_cache
+@require_http_methods(["GET", "POST"])
 @step_up_required
 def backup_codes(request):
     """The person's unused backup codes (GET), or new ones in their place (POST), shown on
