@@ -88,6 +88,8 @@ CANNOT_REMOVE_SIGN_IN_AUTHENTICATOR = (
     "instead, or ask your system administrator to reset your two-factor sign-in"
 )
 
+NOT_THEIR_DEVICE = "That device is not one of yours"
+
 # The devices a person may see and remove, by the name their address uses.
 DEVICE_KINDS = {"authenticator": TOTPDevice, "backup-codes": StaticDevice}
 
@@ -165,7 +167,7 @@ def device_remove(*, user, device) -> AccountChange:
     one (dvpo/middleware.py), so it can only be replaced."""
     account_lock(user=user)
     if device.user_id != user.pk:
-        raise DeviceError("Not this person's device")
+        raise DeviceError(NOT_THEIR_DEVICE)
     sign_in_device = default_device(user)
     if sign_in_device is not None and device.persistent_id == sign_in_device.persistent_id:
         raise DeviceError(CANNOT_REMOVE_SIGN_IN_AUTHENTICATOR)

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dvpo import account, account_views, signin
+from dvpo.deadlines import format_instant
 from dvpo.demo import DEMO_PASSWORD, totp_token
 from tests.helpers import text
 from tests.signin import current_code, sign_in
@@ -360,9 +361,15 @@ def test_the_authenticator_one_signs_in_with_cannot_be_removed(
     assert mailoutbox == [] and log_messages(person) == []
 
 
-def test_the_service_refuses_the_sign_in_authenticator_too(person, signed_in):
+def test_the_service_refuses_the_sign_in_authenticator_and_another_persons_device(
+    person, signed_in, outsider
+):
     with pytest.raises(account.DeviceError, match="cannot remove the authenticator"):
         account.device_remove(user=person, device=authenticator(person))
+    theirs = StaticDevice.objects.create(user=outsider, name="backup")
+    with pytest.raises(account.DeviceError, match=account.NOT_THEIR_DEVICE):
+        account.device_remove(user=person, device=theirs)
+    assert StaticDevice.objects.filter(pk=theirs.pk).exists()
 
 
 @pytest.mark.parametrize("kind", ["authenticator", "backup-codes"])
@@ -456,6 +463,8 @@ def test_changing_the_password_signs_out_the_other_sessions_and_e_mails(
     signed_out = elsewhere.get("/")
     assert signed_out.status_code == 302 and signed_out["Location"].startswith(reverse("login"))
     assert_one_mail(mailoutbox, person, account.PASSWORD_CHANGED)
+    assert f"When: {format_instant(timezone.now())} (UK time)" in mailoutbox[0].body
+    assert f"Account: {person.username}" in mailoutbox[0].body
     assert log_messages(person) == [account.PASSWORD_CHANGED.summary]
     assert sign_in(Client(), person.username, NEW_PASSWORD).status_code in (200, 302)
 
