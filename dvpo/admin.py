@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from dvpo.account import SECOND_FACTOR_RESET, account_change_mail
 from dvpo.calendar import calendar_day_delete, calendar_day_save
 from dvpo.models import BCU, CalendarDay, Organisation, Team, User
 from dvpo.roles import Role, role_problems
@@ -229,6 +230,7 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
         password. Recorded in the admin log ("Recent actions", the user's history)."""
         for user in queryset:
             removed = second_factor_reset(user=user)
+            account_change_mail(user=user, change=SECOND_FACTOR_RESET)
             self.log_change(
                 request,
                 user,

@@ -9,15 +9,19 @@ confirmed a code. Each wrong code doubles the wait before the next one is checke
 (django-otp's throttling, OTP_TOTP_THROTTLE_FACTOR).
 
 Authorising or refusing a DVPN needs the password and a current code given within the last
-REAUTH_MINUTES; signing in counts as such a confirmation.
+REAUTH_MINUTES; signing in counts as such a confirmation. So do the changes to the second
+factor itself ("step-up", `step_up_required`): replacing the authenticator app, showing or
+replacing the backup codes, and removing a device (dvpo/account_views.py). Each of those is
+recorded and e-mailed to the account (dvpo/account.py). The first set-up, when the account
+has no authenticator yet, needs only the password, as before.
 """
 
 from datetime import timedelta
+from functools import wraps
 
 import django_otp
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -27,19 +31,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor import views as two_factor_views
-from two_factor.utils import default_device, get_otpauth_url
+from two_factor.utils import USER_DEFAULT_DEVICE_ATTR_NAME, default_device, get_otpauth_url
+
+from dvpo.account import (
+    AUTHENTICATOR_ADDED,
+    AUTHENTICATOR_REPLACED,
+    BACKUP_CODES_REPLACED,
+    BACKUP_CODES_SHOWN,
+    account_change_record,
+    account_lock,
+)
 
 # When the person last gave their password and a current code (seconds since the epoch).
 IDENTITY_CONFIRMED_AT = "dvpo_identity_confirmed_at"
 # What a superintendent typed into a decision that had to wait for "Confirm it's you".
 STASHED_FORM = "dvpo_stashed_form"
+# Set-up has just finished in this session: its last page shows the new backup codes once.
+JUST_SET_UP = "dvpo_just_set_up"
 
 CODE_REQUIRED = "Enter the 6-digit code from your authenticator app"
 CODE_FORMAT = "The code must be 6 digits, like 123456"
@@ -79,16 +95,30 @@ def identity_confirmed_recently(request) -> bool:
     return 0 <= age <= timedelta(minutes=settings.REAUTH_MINUTES).total_seconds()
 
 
-def require_recent_identity(request):
+def require_recent_identity(request, *, keep_form: bool = True):
     """None when the identity was confirmed recently; otherwise the redirect to "Confirm it's
-    you", which comes back here. What a POST carried is kept in the session (not the CSRF
-    token) so that the page can show it again: see `stashed_form`."""
+    you", which comes back here. With `keep_form`, what a POST carried is kept in the
+    session (not the CSRF token) so that the page can show it again: see `stashed_form`."""
     if identity_confirmed_recently(request):
         return None
-    if request.method == "POST":
+    if keep_form and request.method == "POST":
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         request.session[STASHED_FORM] = {"path": request.path, "data": data}
     return redirect_to_login(request.path, reverse("confirm_identity"))
+
+
+def step_up_required(view):
+    """A view that changes or shows the second factor: signed in, and the password and a
+    current code given within the last REAUTH_MINUTES (else "Confirm it's you", which comes
+    back here with a GET; nothing posted is kept)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return require_recent_identity(request, keep_form=False) or view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def stashed_form(request) -> dict | None:
@@ -109,6 +139,42 @@ def backup_codes_replace(*, user, count: int | None = None) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(count or settings.BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def authenticator_set_up(*, user, save) -> None:
+    """Set-up's last step: `save()` stores the new, confirmed authenticator (the package's
+    wizard); any earlier one is then removed (a replacement), the backup codes are replaced,
+    and the change is recorded and e-mailed. All or nothing."""
+    account_lock(user=user)
+    earlier = list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True))
+    save()
+    TOTPDevice.objects.filter(pk__in=earlier).delete()
+    if hasattr(user, USER_DEFAULT_DEVICE_ATTR_NAME):
+        delattr(user, USER_DEFAULT_DEVICE_ATTR_NAME)  # default_device() caches on the user
+    backup_codes_replace(user=user)
+    change = AUTHENTICATOR_REPLACED if earlier else AUTHENTICATOR_ADDED
+    account_change_record(user=user, actor=user, change=change)
+
+
+@transaction.atomic
+def backup_codes_renew(*, user) -> list[str]:
+    """New backup codes at the person's request, recorded and e-mailed."""
+    account_lock(user=user)
+    codes = backup_codes_replace(user=user)
+    account_change_record(user=user, actor=user, change=BACKUP_CODES_REPLACED)
+    return codes
+
+
+@transaction.atomic
+def backup_codes_show(*, user) -> list[str]:
+    """The person's unused backup codes; showing them is recorded and e-mailed."""
+    codes = list(
+        StaticToken.objects.filter(device__user=user).order_by("pk").values_list("token", flat=True)
+    )
+    if codes:
+        account_change_record(user=user, actor=user, change=BACKUP_CODES_SHOWN)
     return codes
 
 
@@ -181,6 +247,7 @@ class SetupView(two_factor_views.SetupView):
                 context["secret_key"][i : i + 4] for i in range(0, len(context["secret_key"]), 4)
             ]
         context["cancel_url"] = None
+        context["replacing"] = default_device(self.request.user) is not None
         return context
 
     def get_form(self, step=None, **kwargs):
@@ -196,10 +263,26 @@ class SetupView(two_factor_views.SetupView):
             form.error_messages = {"invalid_token": CODE_WRONG}
         return form
 
+    def dispatch(self, request, *args, **kwargs):
+        # Replacing an authenticator needs the password and a current code from the old one;
+        # the first set-up, with none yet, needs only the password given at sign-in.
+        if request.user.is_authenticated and default_device(request.user) is not None:
+            refused = require_recent_identity(request, keep_form=False)
+            if refused:
+                return refused
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        # The package sends someone who has an authenticator away; here they replace it.
+        return super(two_factor_views.SetupView, self).get(request, *args, **kwargs)
+
     def done(self, form_list, **kwargs):
-        super().done(form_list, **kwargs)
-        backup_codes_replace(user=self.request.user)
+        def save():  # the package's last step: the new device, the session verified with it
+            super(SetupView, self).done(form_list, **kwargs)
+
+        authenticator_set_up(user=self.request.user, save=save)
         identity_confirmed(self.request)
+        self.request.session[JUST_SET_UP] = True
         url = reverse("two_factor:setup_complete")
         next_url = self.get_redirect_url()
         return redirect(f"{url}?next={next_url}" if next_url else url)
@@ -214,6 +297,10 @@ class SetupCompleteView(two_factor_views.SetupCompleteView):
     """Shows the backup codes made at set-up, and where to go next."""
 
     def get(self, request, *args, **kwargs):
+        # Only straight after set-up: showing the codes later is a step-up action of its own
+        # (backup_codes), recorded and e-mailed.
+        if not request.session.pop(JUST_SET_UP, False):
+            return redirect("two_factor:backup_tokens")
         # The package sends the person on at once when a "next" is in the session; we show
         # the backup codes first.
         return super(two_factor_views.SetupCompleteView, self).get(request, *args, **kwargs)
@@ -229,13 +316,22 @@ class SetupCompleteView(two_factor_views.SetupCompleteView):
         return context
 
 
-class BackupTokensView(two_factor_views.BackupTokensView):
-    """A signed-in, verified person sees their unused backup codes and can replace them."""
-
-    def form_valid(self, form):
-        backup_codes_replace(user=self.request.user)
-        messages.success(self.request, "New backup codes made. The old ones no longer work.")
-        return redirect(self.success_url)
+@sensitive_variables("codes")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@step_up_required
+def backup_codes(request):
+    """The person's unused backup codes (GET), or new ones in their place (POST), shown on
+    this response only. Either needs a recent "Confirm it's you" and is recorded and
+    e-mailed."""
+    user = request.user
+    if request.method == "POST":
+        codes, made = backup_codes_renew(user=user), True
+    else:
+        codes, made = backup_codes_show(user=user), False
+    return render(
+        request, "two_factor/core/backup_tokens.html", {"backup_codes": codes, "made": made}
+    )
 
 
 def _safe_next(request) -> str:
@@ -277,6 +373,10 @@ class ConfirmIdentityForm(forms.Form):
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
+        if "password" not in self.cleaned_data:
+            # A wrong password: the code is neither checked (no answer to guess from) nor
+            # used up, so the person can enter the same code again with the right password.
+            return code
         user = self.request.user
         if len(code) == 6 and code.isdigit():
             device, wrong = default_device(user), CODE_WRONG

@@ -62,3 +62,45 @@ def test_set_up_then_sign_in_with_a_code_on_a_phone(page, officer, sign_out, axe
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_text("There is a problem").is_visible()
     axe_check("confirm it's you, with errors")
+
+
+@pytest.mark.javascript(False)
+def test_the_account_pages_without_javascript(page, officer, sign_in, axe_check):
+    """The account page, backup codes, removing them and changing the password: each page
+    passes axe and works with JavaScript off (step-up is satisfied by the sign-in)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    StaticDevice.objects.create(user=officer, name="backup").token_set.create(token="backupzz")
+    sign_in(officer)
+    page.get_by_role("link", name="Your account").click()
+    page.wait_for_url("**/account/")
+    assert page.get_by_role("heading", name="Your account").is_visible()
+    axe_check("account")
+
+    page.get_by_role("link", name="Show or replace your backup codes").click()
+    assert page.get_by_test_id("backup-codes").inner_text().strip() == "backupzz"
+    axe_check("backup codes shown")
+    page.get_by_role("button", name="Make new backup codes").click()
+    assert page.get_by_role("heading", name="Your new backup codes").is_visible()
+    assert page.get_by_test_id("backup-codes").locator("li").count() == 10
+
+    page.get_by_role("link", name="Back to your account").first.click()
+    page.get_by_role("link", name="Remove your backup codes").click()
+    assert page.get_by_role("heading", name="Remove your backup codes?").is_visible()
+    axe_check("remove backup codes")
+    page.get_by_role("button", name="Yes, remove them").click()
+    page.wait_for_url("**/account/")
+    assert page.get_by_text("Backup codes removed").is_visible()
+
+    page.get_by_role("link", name="Change your password").click()
+    page.get_by_label("Current password").fill("not-the-password")
+    page.get_by_role("button", name="Change password").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    axe_check("password change with errors")
+    page.get_by_label("Current password").fill(DEMO_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a-long-new-passphrase-4")
+    page.get_by_label("New password again").fill("a-long-new-passphrase-4")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/account/password/changed/")
+    assert page.get_by_role("heading", name="Password changed").is_visible()
+    axe_check("password changed")

@@ -171,6 +171,7 @@ DEFAULT_ARGS = {
     "alert_id": "alert",
     "grant_id": "grant",
     "person_id": "person",
+    "device_id": "officer_backup_codes",
 }
 LITERAL_ARGS = {"step": "grounds"}  # token: the officer's calendar token (World)
 
@@ -420,6 +421,24 @@ RULES = [
         "two_factor:backup_tokens",
         "One's own backup codes (POST makes new ones): anyone signed in.",
         EVERYONE_SIGNED_IN,
+    ),
+    Rule(
+        "account",
+        "One's own account and sign-in devices: anyone signed in.",
+        get=EVERYONE_SIGNED_IN,
+    ),
+    get_and_post(
+        "password_change",
+        "Changing one's own password (the current one first): anyone signed in.",
+        EVERYONE_SIGNED_IN,
+    ),
+    Rule("password_change_done", "After changing one's password.", get=EVERYONE_SIGNED_IN),
+    get_and_post(
+        "device_remove",
+        "Removing one of one's own sign-in devices (the officer's backup codes here): only "
+        "its owner; nobody else learns it exists.",
+        allow(("officer",)),
+        args={"kind": "backup-codes"},
     ),
     # --- Access log, break glass, subject access (audit/) ----------------------------------
     Rule(

@@ -288,6 +288,8 @@ def _open_break_glass(user, case):
 
 
 def world_build() -> World:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     from courts import selectors as court_selectors
     from courts.services import breach_record
     from dvpo.services import roles_sync
@@ -353,6 +355,7 @@ def world_build() -> World:
         "team": officer.team,
         "calendar_day": _calendar_day(),
         "own_court": _own_court(force),
+        "officer_backup_codes": StaticDevice.objects.create(user=officer, name="backup"),
     }
     return world
 
