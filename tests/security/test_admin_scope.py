@@ -357,3 +357,22 @@ def test_the_demo_has_a_platform_administrator_and_an_administrator_per_organisa
     }
     assert kinds == {Organisation.Kind.POLICE_FORCE, Organisation.Kind.SUPPORT_SERVICE}
     assert Court.objects.get(code="NSMC").force.code == "northshire"
+
+
+def test_sign_in_devices_in_the_admin_are_the_platform_administrators(
+    client, officer, administrator, platform_administrator
+):
+    """An organisation's administrator resets a lost phone with the action on the user; they
+    never see, add or change anybody's authenticator or backup codes."""
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    pages = (
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_totp_totpdevice_add"),
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+        reverse("admin:otp_static_staticdevice_changelist"),
+    )
+    client.force_login(administrator)
+    for url in pages:
+        assert client.get(url).status_code == 403, url
+    client.force_login(platform_administrator)
+    assert client.get(pages[0]).status_code == 200
