@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_log import DeletionLoggedAdmin
 from dvpo.calendar import calendar_day_delete, calendar_day_save
 from dvpo.models import BCU, CalendarDay, Organisation, Team, User
 from dvpo.roles import Role, role_problems
@@ -45,7 +46,7 @@ class UserForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DeletionLoggedAdmin, BaseUserAdmin, SimpleHistoryAdmin):
     form = UserForm
     list_display = ["username", "first_name", "last_name", "organisation", "bcu", "rank"]
     list_filter = ["organisation", "bcu", "groups", "is_active"]
@@ -79,18 +80,18 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(DeletionLoggedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "kind"]
     list_filter = ["kind"]
 
 
 @admin.register(BCU)
-class BCUAdmin(SimpleHistoryAdmin):
+class BCUAdmin(DeletionLoggedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "force"]
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(DeletionLoggedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "bcu"]
 
 
