@@ -168,3 +168,14 @@ def test_a_subject_access_request_finds_the_new_rows(
     client.force_login(administrator)
     page = client.get(reverse("sar_person", args=[victim.person_id])).content.decode()
     assert "court.test" in page
+
+
+def test_the_deadline_queues_log_the_people_of_the_cases_listed(
+    client, supervisor, risk, victim, perpetrator
+):
+    client.force_login(supervisor)
+    page = client.get(reverse("queues"), {"queue": "dash"}).content.decode()
+    assert "1234567/26" in page
+    entry = the_row(supervisor)
+    assert (entry.action, entry.reason) == (Action.LIST, "deadline queues")
+    assert sorted(entry.people) == sorted([victim.person_id, perpetrator.person_id])

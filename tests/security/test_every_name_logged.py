@@ -61,6 +61,7 @@ EXTRA_QUERIES = {
     "hearing_list": ["day=2026-03-07", "day=2026-03-09"],
     "referral_inbox": ["status=all"],
     "access_log_search": ["action=view"],
+    "queues": ["queue=dash"],
 }
 
 # Pages the walk must find showing a case (else it proves nothing about them): fetch id ->
@@ -75,6 +76,7 @@ MUST_SHOW = {
     "hearing_calendar_subscribe-officer": "listed_case",
     "authorisation_queue-superintendent": "waiting_case",
     "referral_inbox-caseworker": "case",
+    "queues-supervisor?queue=dash": "case",
     "service_referral_export-caseworker": "case",
     "admin:courts_hearing_changelist-platform": "case",
     "admin:courts_dvpoapplication_changelist-platform": "case",
