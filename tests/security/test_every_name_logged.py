@@ -26,7 +26,7 @@ from audit.selectors import about_person
 from cases import services
 from tests.security.permission_rules import DEFAULT_ARGS, LITERAL_ARGS, OK, RULES_BY_NAME
 from tests.security.test_permission_matrix import url_names
-from tests.security.world import NOW, when, world_signed_in
+from tests.security.world import NOW, WALK_TALLY, when, world_signed_in
 
 # The people of the world's cases (parties in World.objects), renamed.
 NAMES = {
@@ -241,6 +241,11 @@ def _body(response) -> str:
     return response.content.decode("utf-8", "replace")
 
 
+def _shows_anyone(body: str, query: str) -> bool:
+    names = [name for pair in NAMES.values() for name in pair] + list(CASES.values())
+    return any(name in body for name in names if name not in query)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("fetch", FETCHES, ids=[fetch.id for fetch in FETCHES])
 def test_a_page_that_names_someone_logs_it(named_world, client, fetch):
@@ -257,6 +262,8 @@ def test_a_page_that_names_someone_logs_it(named_world, client, fetch):
         return  # refused or sent on: test_permission_matrix checks who gets what
     body = _body(response)
     written = AccessLog.objects.filter(pk__gt=before)
+    WALK_TALLY["fetched"] += 1
+    WALK_TALLY["showing"] += _shows_anyone(body, fetch.query)
     for key, (first, last) in NAMES.items():
         # A search shows what was typed: only the other half of the name counts.
         if any(name in body for name in (first, last) if name not in fetch.query):
