@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.urls import reverse
 
@@ -207,6 +208,8 @@ def _admin_url(name: str, url_args: list[str]) -> str | None:
     for model in admin.site._registry:
         if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
             target = model._default_manager.order_by("pk").first()
+    if name == "admin:auth_user_password_change":  # UserAdmin names it after auth.User
+        target = get_user_model().objects.order_by("pk").first()
     if target is None:
         return None  # nothing of that model in the world
     if name.endswith("_simple_history"):
