@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from audit.admin_log import AccessLoggedAdmin
 from audit.models import AccessLog, BreakGlass, CaseErasure
 from dvpo.admin import ReadOnlyAdmin
 
@@ -24,7 +25,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BreakGlass)
-class BreakGlassAdmin(ReadOnlyAdmin):
+class BreakGlassAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
     list_display = ["granted_at", "user", "case", "case_bcu", "reviewed_at", "reviewed_by"]
 
 

@@ -27,7 +27,7 @@ def log_search(*, viewer, filters: dict):
             case__force_id=viewer.organisation_id,
         )
     if filters.get("person"):
-        entries = entries.filter(_about_person(filters["person"]))
+        entries = entries.filter(about_person(filters["person"]))
     if filters.get("action"):
         entries = entries.filter(action=filters["action"])
     if filters.get("date_from"):
@@ -37,7 +37,7 @@ def log_search(*, viewer, filters: dict):
     return entries.select_related("case").order_by("-at", "-pk")
 
 
-def _about_person(person_id: int) -> Q:
+def about_person(person_id: int) -> Q:
     """Log rows naming the person, about one of their parts in a case, or about a case
     they are part of (a case page shows its people)."""
     parties = Party.objects.filter(person_id=person_id)
@@ -82,7 +82,7 @@ def sar_records(*, viewer, person: Person) -> dict:
 def sar_log(*, viewer, person: Person):
     return (
         AccessLog.objects.filter(log_scope(viewer))
-        .filter(_about_person(person.pk))
+        .filter(about_person(person.pk))
         .select_related("case")
         .order_by("-at", "-pk")
     )

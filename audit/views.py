@@ -29,6 +29,7 @@ from dvpo.pages import paginate, run_service
 
 REVIEWED = "Break-glass access marked as reviewed"
 SAR_REASON = "Subject access request"
+SAR_SEARCH_REASON = "Subject access request: person search"
 
 
 def _next_url(request, case: Case, wanted: str) -> str:
@@ -130,6 +131,7 @@ def person_search(request):
     if form.is_bound and form.is_valid():
         people = selectors.people_search(viewer=request.user, text=form.cleaned_data["q"])
         page = paginate(request, people)
+        log.record_listed(request, list(page), reason=SAR_SEARCH_REASON)
     return render(request, "audit/person_search.html", {"form": form, "page": page})
 
 

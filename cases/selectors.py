@@ -1,6 +1,6 @@
 """Reads for cases: every list a person sees is filtered by what they may see, in the query."""
 
-from cases.models import DVPN, Case, RiskAssessment
+from cases.models import DVPN, Case, Party, RiskAssessment
 from cases.permissions import can_authorise, case_visibility
 from cases.services import dvpn_involvement
 
@@ -41,4 +41,17 @@ def risk_awaiting_review(*, viewer):
         )
         .select_related("case", "victim__person", "assessed_by")
         .order_by("assessed_at", "pk")
+    )
+
+
+def people_named_in(*, case_ids) -> list[int]:
+    """The victims and perpetrators of these cases (the people a list of the cases is about),
+    for the access log of pages that list cases by crime reference: one query."""
+    ids = {case_id for case_id in case_ids if case_id is not None}
+    if not ids:
+        return []
+    return list(
+        Party.objects.filter(
+            case_id__in=ids, role__in=[Party.Role.VICTIM, Party.Role.PERPETRATOR]
+        ).values_list("person_id", flat=True)
     )

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_log import AccessLoggedAdmin, DeletionLoggedAdmin
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing, Weekday
 from dvpo.admin import OrganisationScopedAdmin, ReadOnlyAdmin
 
@@ -22,7 +23,7 @@ class CourtForm(forms.ModelForm):
 
 
 @admin.register(Court)
-class CourtAdmin(OrganisationScopedAdmin):
+class CourtAdmin(DeletionLoggedAdmin, OrganisationScopedAdmin):
     """A force's administrator keeps its own courts and sees the shared ones (no force),
     read-only; the platform administrator keeps the shared courts."""
 
@@ -54,28 +55,30 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(DVPOApplication)
-class DVPOApplicationAdmin(ReadOnlyHistoryAdmin):
+class DVPOApplicationAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_log_case = "dvpn__case"
     list_display = ["dvpn", "court", "listed_for", "status", "listed_late", "fee", "fee_paid"]
     list_filter = ["status", "listed_late", "court"]
     list_select_related = ["dvpn__case", "court"]
 
 
 @admin.register(Hearing)
-class HearingAdmin(ReadOnlyHistoryAdmin):
+class HearingAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_log_case = "application__dvpn__case"
     list_display = ["application", "held_at", "outcome", "contested"]
     list_filter = ["outcome"]
     list_select_related = ["application__dvpn__case"]
 
 
 @admin.register(DVPO)
-class DVPOAdmin(ReadOnlyHistoryAdmin):
+class DVPOAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
     list_display = ["case", "made_on", "days", "last_day", "expires_at", "status"]
     list_filter = ["status"]
     list_select_related = ["case"]
 
 
 @admin.register(Breach)
-class BreachAdmin(ReadOnlyHistoryAdmin):
+class BreachAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
     list_display = ["case", "occurred_at", "prohibition", "reported_by", "outcome"]
     list_filter = ["outcome", "reported_by"]
     list_select_related = ["case"]

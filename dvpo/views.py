@@ -58,12 +58,28 @@ def panel_lists(user, panels) -> dict:
     return lists
 
 
+# For the access log: how each panel's rows lead to the people they name (a victim) or to
+# the case they list by crime reference (whose victims and perpetrators are then logged).
+PANEL_VICTIM = {"dash_review", "referral_inbox", "service_queues"}
+PANEL_CASE = {
+    "my_cases": lambda case: case.pk,
+    "bcu_cases": lambda case: case.pk,
+    "awaiting_authorisation": lambda dvpn: dvpn.case_id,
+    "hearings": lambda application: application.dvpn.case_id,
+}
+
+
 def people_named(lists: dict) -> list[int]:
-    """The victims the home page's panels name (for the access log)."""
-    panels = ("dash_review", "referral_inbox", "service_queues")
-    return [
-        row.victim.person_id for panel in panels for row in lists.get(panel, {}).get("rows", [])
-    ]
+    """The people the home page's panels are about (for the access log): the victims they
+    name, and the victims and perpetrators of the cases they list (one query)."""
+    from cases.selectors import people_named_in
+
+    def rows(panel):
+        return lists.get(panel, {}).get("rows", [])
+
+    victims = [row.victim.person_id for panel in PANEL_VICTIM for row in rows(panel)]
+    case_ids = [PANEL_CASE[panel](row) for panel in PANEL_CASE for row in rows(panel)]
+    return victims + people_named_in(case_ids=case_ids)
 
 
 @login_required
@@ -84,7 +100,10 @@ def home(request):
 @login_required
 @require_GET
 def notifications(request):
-    """The signed-in person's alerts and reminders, newest first; only their own."""
+    """The signed-in person's alerts and reminders, newest first; only their own. The
+    access log has the victims and perpetrators of the cases they are about."""
+    from audit import log
+    from cases.selectors import people_named_in
     from dvpo.pages import paginate
     from dvpo.reminders import link_for, notifications_for
 
@@ -95,6 +114,11 @@ def notifications(request):
         alert.link = (
             link_for(user, alert.case_id, alert.referral_id) if police or alert.referral_id else ""
         )
+    log.record_listed(
+        request,
+        people_named_in(case_ids=[alert.case_id for alert in page]),
+        reason="notifications",
+    )
     return render(request, "notifications.html", {"page": page})
 
 

@@ -4,11 +4,12 @@ referrals/services.py; contact notes are not shown (they belong to the service).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_log import AccessLoggedAdmin
 from referrals.models import Alert, Referral
 
 
 @admin.register(Referral)
-class ReferralAdmin(SimpleHistoryAdmin):
+class ReferralAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
     list_display = ("case", "kind", "service", "status", "consent", "due_at", "escalated_at")
     list_filter = ("kind", "status", "consent", "service")
     fields = list_display
@@ -22,7 +23,7 @@ class ReferralAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("recipient", "case", "kind", "created_at", "read_at")
     list_filter = ("kind",)
     readonly_fields = ("recipient", "case", "referral", "kind", "message", "created_at", "read_at")

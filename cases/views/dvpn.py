@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit import log
 from cases import rules, services
 from cases.forms import dvpn as forms
 from cases.models import DVPN, Party
@@ -360,6 +361,11 @@ def authorisation_queue(request):
                 "own": dvpn.own,
             }
         )
+    log.record_listed(
+        request,
+        [party.person_id for dvpn in page for party in dvpn.case.named_parties],
+        reason="authorisation queue",
+    )
     return render(request, "cases/dvpn/queue.html", {"page": page, "rows": rows})
 
 

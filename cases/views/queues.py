@@ -13,7 +13,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit import log
 from cases import queues
+from cases.selectors import people_named_in
 from dvpo.models import User, display_name
 from dvpo.pages import paginate
 
@@ -95,6 +97,8 @@ def queue_page(request):
         {"code": q.code, "title": q.title, "count": counts[q.code], "current": q is queue}
         for q in queues.QUEUES.values()
     ]
+    case_ids = [item.case_id for item in page]
+    log.record_listed(request, people_named_in(case_ids=case_ids), reason="deadline queues")
     return render(
         request,
         "cases/queues/queues.html",

@@ -13,12 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import log
 from cases.models import Party
+from cases.selectors import people_named_in
 from courts import selectors
 from courts.models import Court
 from dvpo.pages import paginate
 
 CALENDAR_NAME = "DVPO hearings"
+FEED_REASON = "hearings calendar feed"
+FEED_PATH_TOKEN = "hidden"  # noqa: S105 - in the access log's path instead of the secret
 HEARING_MINUTES = 60
 
 
@@ -65,6 +69,11 @@ def hearing_list(request):
                 "missing": application.paperwork_missing(),
             }
         )
+    log.record_listed(
+        request,
+        [person.pk for row in rows for person in (*row["victims"], *row["perpetrators"])],
+        reason="hearing list",
+    )
     url = reverse("hearing_list")
     return render(
         request,
@@ -100,13 +109,11 @@ def calendar_subscribe(request):
     if request.method == "POST" or feed is None:
         token = selectors.calendar_token_new(user)
         feed = selectors.calendar_feed_of(user)
-    context = {
-        "feed": feed,
-        "reset": request.method == "POST",
-        "upcoming": list(
-            selectors.hearings_for_officer(user).filter(listed_for__gte=timezone.now())[:10]
-        ),
-    }
+    upcoming = list(
+        selectors.hearings_for_officer(user).filter(listed_for__gte=timezone.now())[:10]
+    )
+    _log_hearings(request, upcoming, reason="hearings calendar")
+    context = {"feed": feed, "reset": request.method == "POST", "upcoming": upcoming}
     if token is not None:
         feed_url = request.build_absolute_uri(reverse("hearing_calendar_feed", args=[token]))
         context.update(feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1])
@@ -183,14 +190,37 @@ def calendar_lines(applications, *, host: str, case_url, now) -> list[str]:
     return lines
 
 
+def _log_hearings(request, applications, *, reason: str) -> None:
+    """A list of hearings by crime reference: the cases' victims and perpetrators."""
+    case_ids = [application.dvpn.case_id for application in applications]
+    log.record_listed(request, people_named_in(case_ids=case_ids), reason=reason)
+
+
+def _log_feed(request, user, applications) -> None:
+    """The feed is fetched with its secret address, not a session: the row is the feed
+    owner's, written at once, and its path hides the token (the log is not a secret)."""
+    case_ids = [application.dvpn.case_id for application in applications]
+    if case_ids:
+        log.write(
+            user=user,
+            action=log.Action.EXPORT,
+            people=people_named_in(case_ids=case_ids),
+            reason=FEED_REASON,
+            method=request.method,
+            path=reverse("hearing_calendar_feed", args=[FEED_PATH_TOKEN]),
+        )
+
+
 @require_GET
 def calendar_feed(request, token):
     user = selectors.calendar_user(token)
     if user is None or not (user.organisation_id and user.organisation.is_police):
         raise Http404
     host = request.get_host().split(":")[0] or "dvpo"
+    applications = list(selectors.hearings_for_officer(user))
+    _log_feed(request, user, applications)
     lines = calendar_lines(
-        selectors.hearings_for_officer(user),
+        applications,
         host=host,
         case_url=lambda case: request.build_absolute_uri(reverse("case_detail", args=[case.pk])),
         now=timezone.now(),

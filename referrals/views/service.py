@@ -477,11 +477,17 @@ def _csv_rows(referrals: Iterable[Referral]) -> Iterable[list[str]]:
 def export_csv(request):
     """The inbox rows (same filter) as CSV: no names, contact details or notes."""
     _service_user(request.user)
-    referrals = (
+    referrals = list(
         _referrals(request.user, _status_filter(request))
         .select_related(None)
-        .select_related("case")
-        .only("id", "due_at", "status", "case__crime_reference")
+        .select_related("case", "victim")
+        .only("id", "due_at", "status", "case__crime_reference", "victim__person_id")
+    )
+    log.record(
+        request,
+        log.Action.EXPORT,
+        people=[referral.victim.person_id for referral in referrals],
+        reason="referral export",
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"referrals-{timezone.localdate():%Y-%m-%d}.csv"

@@ -3,7 +3,7 @@ of fuzzed inputs, printed at the end of the run."""
 
 import pytest
 
-from tests.security.world import FUZZ_TALLY, MATRIX_TALLY, world_fixture
+from tests.security.world import FUZZ_TALLY, MATRIX_TALLY, WALK_TALLY, world_fixture
 
 
 @pytest.fixture(scope="module")
@@ -16,6 +16,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"permission matrix: {MATRIX_TALLY['passed']} of {MATRIX_TALLY['cells']} "
             "(role, URL, method) cells checked and as the rules say"
+        )
+    if WALK_TALLY["fetched"]:
+        terminalreporter.write_line(
+            f"access-log walk: {WALK_TALLY['fetched']} pages fetched, {WALK_TALLY['showing']} "
+            "showing a name or crime reference, each with its log row"
         )
     if FUZZ_TALLY["inputs"]:
         terminalreporter.write_line(

@@ -31,6 +31,9 @@ NOW = "2026-03-07T16:00:00+00:00"  # when the tests run
 FUZZ_TALLY = {"inputs": 0, "server_errors": 0}
 # Cells of the permission matrix: how many there are and how many were checked and passed.
 MATRIX_TALLY = {"cells": 0, "passed": 0}
+# Pages the access-log walk fetched, and those showing a name or crime reference
+# (tests/security/test_every_name_logged.py).
+WALK_TALLY = {"fetched": 0, "showing": 0}
 
 # Every person the matrix asks about, in the order the test ids use.
 ROLES = (
