@@ -6,6 +6,7 @@ come from the environment and the app refuses to start without them.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -162,15 +163,43 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout: after AXES_FAILURE_LIMIT failed sign-ins for one username from one address,
-# that pair is refused for AXES_COOLOFF_MINUTES (or until an administrator deletes the
-# access attempt in the admin: "Access attempts"). Every attempt is logged (axes tables).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Lockout (dvpo/lockout.py): failed passwords are counted per client address (across
+# usernames: password spraying) and per username (across addresses). Each count has some
+# failures free; after that each further failure doubles the wait before the next password
+# is checked, from LOCKOUT_FIRST_DELAY_SECONDS up to LOCKOUT_MAX_DELAY_MINUTES. Attempts while
+# waiting are refused unchecked and not counted. A count is forgotten LOCKOUT_FORGET_HOURS
+# after its last failure, a username's at its next successful sign-in, or when an
+# administrator deletes the access attempts in the admin. Every attempt is logged (axes).
+LOCKOUT_USERNAME_FAILURES = env_int("LOCKOUT_USERNAME_FAILURES", 5, minimum=1)
+LOCKOUT_ADDRESS_FAILURES = env_int("LOCKOUT_ADDRESS_FAILURES", 20, minimum=1)
+LOCKOUT_FIRST_DELAY_SECONDS = env_int("LOCKOUT_FIRST_DELAY_SECONDS", 60, minimum=1)
+LOCKOUT_MAX_DELAY_MINUTES = env_int("LOCKOUT_MAX_DELAY_MINUTES", 15, minimum=1)
+LOCKOUT_FORGET_HOURS = env_int("LOCKOUT_FORGET_HOURS", 24, minimum=1)
+if LOCKOUT_MAX_DELAY_MINUTES > LOCKOUT_FORGET_HOURS * 60:
+    raise ImproperlyConfigured(
+        "LOCKOUT_MAX_DELAY_MINUTES must not be longer than LOCKOUT_FORGET_HOURS."
+    )
+# The proxies (addresses or networks, e.g. 10.0.0.0/8) whose X-Forwarded-For is believed
+# when reading the client's address. Empty: the connecting address (REMOTE_ADDR) only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+AXES_HANDLER = "dvpo.lockout.GrowingDelayHandler"
+AXES_CLIENT_IP_CALLABLE = "dvpo.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "dvpo.lockout.lockout_response"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The handler decides when a wait starts (growing_delay), not axes' fixed limit.
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_FAILURE_LIMIT = LOCKOUT_USERNAME_FAILURES
+AXES_COOLOFF_TIME = timedelta(hours=LOCKOUT_FORGET_HOURS)
 AXES_RESET_ON_SUCCESS = True
-# Attempts while locked are refused without checking the password; they do not restart
-# the cool-off, so "try again in 30 minutes" on the locked page stays true.
+# Attempts while waiting are refused without checking the password and not recorded, so
+# they do not lengthen the wait the locked page gives.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
