@@ -203,6 +203,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The admin's "Access attempts" are scoped to each organisation (dvpo/lockout_admin.py).
+AXES_ENABLE_ADMIN = False
 
 # Two-factor sign-in (django-two-factor-auth on django-otp): password, then a TOTP code from
 # an authenticator app or a single-use backup code. Every account must have a device; one
