@@ -1,6 +1,6 @@
 from django import forms
 
-from audit.breakglass import reason_problem
+from audit.breakglass import reason_problem, reason_text
 from audit.models import Action
 from dvpo.forms import DateField
 
@@ -22,7 +22,7 @@ class BreakGlassForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
     def clean_reason(self):
-        reason = " ".join(self.cleaned_data["reason"].split())
+        reason = reason_text(self.cleaned_data["reason"])
         problem = reason_problem(reason)
         if problem:
             raise forms.ValidationError(problem)

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.breakglass import REASON_TOO_SHORT
+from audit.breakglass import REASON_NOT_WORDS, REASON_TOO_SHORT, reason_problem, reason_text
 from audit.forms import REVIEW_NOTE_REQUIRED
 from audit.models import AccessLog, Action, Basis, BreakGlass
 from tests.helpers import text
@@ -54,6 +54,44 @@ def test_a_reason_of_a_few_words_is_required(client, west_officer, case, reason)
     assert REASON_TOO_SHORT in text(response)
     assert "Error: " in text(response)
     assert not BreakGlass.objects.exists() and not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "... ... ... ... ...",
+        "!!!!!! ?????? ######",
+        "123456 7890123 456789",
+        "- - - - - - - - - - - -",
+        "\u200b\u200b\u200b \u200b\u200b\u200b \u200b\u200b\u200b \u200b\u200b\u200b \u200b",
+        "a b c d e f g h i j k l m",  # single letters are not words
+    ],
+)
+def test_a_reason_must_be_real_words(client, west_officer, case, reason):
+    client.force_login(west_officer)
+    response = open_glass(client, case, reason)
+    assert response.status_code == 200
+    assert (REASON_NOT_WORDS in text(response)) or (REASON_TOO_SHORT in text(response))
+    assert "Error: " in text(response)
+    assert not BreakGlass.objects.exists() and not AccessLog.objects.exists()
+
+
+def test_punctuation_alone_gets_the_words_message():
+    assert reason_problem("... ... ... ... ...") == REASON_NOT_WORDS
+    assert reason_problem("123456 7890123 456789") == REASON_NOT_WORDS
+    # Invisible characters do not count towards the length.
+    assert reason_problem("ab\u200b\u200b\u200b\u200b\u200b cd ef\u202e") == REASON_TOO_SHORT
+    assert reason_problem("Victim rang West station") is None
+    assert reason_problem("Y dioddefwr ffoniodd yr orsaf") is None  # any alphabet
+
+
+def test_invisible_characters_are_not_kept_in_the_reason(west_officer, case):
+    from audit.breakglass import break_glass_open
+
+    typed = "The victim\u200b walked into\u2060 West\nstation asking for help"
+    expected = "The victim walked into West station asking for help"
+    assert reason_text(typed) == expected
+    assert break_glass_open(user=west_officer, case=case, reason=typed).reason == expected
 
 
 def test_with_a_reason_the_case_opens_and_every_read_is_logged(client, west_officer, case):
