@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session ends SESSION_ABSOLUTE_HOURS after signing in, whatever the activity.
+    "dvpo.middleware.AbsoluteSessionLifetimeMiddleware",
     # django-otp: request.user.is_verified(); then every page but sign-in and set-up
     # demands a verified session (dvpo/middleware.py).
     "django_otp.middleware.OTPMiddleware",
@@ -228,6 +230,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# ... and this many hours after signing in, however active (dvpo/middleware.py).
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 # --- Security headers (production defaults; see `manage.py check --deploy`) --
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
