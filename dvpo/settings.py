@@ -293,10 +293,26 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Production SMTP is encrypted: STARTTLS (EMAIL_USE_TLS, port 587) by default, or implicit TLS
+# (EMAIL_USE_SSL, port 465). Plain SMTP only with EMAIL_ALLOW_PLAINTEXT=true, for a relay on
+# the same host or network that encrypts onwards.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_production_smtp = not DEBUG and EMAIL_BACKEND == _SMTP_BACKEND
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", _production_smtp and not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
+EMAIL_ALLOW_PLAINTEXT = env_bool("EMAIL_ALLOW_PLAINTEXT", False)
+if _production_smtp and not (EMAIL_USE_TLS or EMAIL_USE_SSL or EMAIL_ALLOW_PLAINTEXT):
+    raise ImproperlyConfigured(
+        "E-mail would be sent over plain SMTP: set EMAIL_USE_TLS=true (or EMAIL_USE_SSL=true), "
+        "or EMAIL_ALLOW_PLAINTEXT=true for a local relay."
+    )
+EMAIL_PORT = env_int(
+    "EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25, minimum=1
+)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(LOCAL_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dvpo@localhost")
 
