@@ -72,6 +72,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dvpo"),
+        # JSON, not pickle: unpickling what someone wrote to Redis would run their code.
+        "OPTIONS": {"serializer": "dvpo.cache.JSONSerializer"},
     }
 }
 
