@@ -94,7 +94,7 @@ def session_too_old(session) -> bool:
     if signed_in_at is None:
         return True
     age = timezone.now().timestamp() - float(signed_in_at)
-    return not 0 <= age <= timedelta(hours=settings.SESSION_ABSOLUTE_HOURS).total_seconds()
+    return age > timedelta(hours=settings.SESSION_ABSOLUTE_HOURS).total_seconds()
 
 
 class AbsoluteSessionLifetimeMiddleware:
