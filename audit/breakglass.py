@@ -24,8 +24,8 @@ from dvpo.roles import Role
 BREAK_GLASS_ROLES = {Role.OFFICER, Role.DVPO_OFFICER, Role.SUPERVISOR}
 REASON_MIN_WORDS = 3
 REASON_MIN_CHARS = 15
-# A word is a run of characters with at least this many letters (any alphabet) in it.
-WORD_MIN_LETTERS = 2
+# Of which letters (any alphabet), in words that have at least one.
+REASON_MIN_LETTERS = 10
 REASON_TOO_SHORT = (
     "Say why you need to open this case, in a few words (at least 3 words, 15 characters)"
 )
@@ -71,18 +71,17 @@ def reason_text(reason: str) -> str:
     return " ".join(visible.split())
 
 
-def _is_word(token: str) -> bool:
-    return sum(ch.isalpha() for ch in token) >= WORD_MIN_LETTERS
-
-
 def reason_problem(reason: str) -> str | None:
     """Why this break-glass reason is not enough (None when it is): it must have at least
-    REASON_MIN_CHARS visible characters and REASON_MIN_WORDS real words, so that
-    "... ... ...", "123 456 789" or zero-width characters are refused."""
+    REASON_MIN_CHARS visible characters and REASON_MIN_WORDS words, counting only words
+    with a letter in them, and REASON_MIN_LETTERS letters, so that "... ... ...",
+    "123 456 789" or zero-width characters are refused."""
     reason = reason_text(reason)
     if len(reason) < REASON_MIN_CHARS or len(reason.split()) < REASON_MIN_WORDS:
         return REASON_TOO_SHORT
-    if sum(_is_word(token) for token in reason.split()) < REASON_MIN_WORDS:
+    words = [token for token in reason.split() if any(ch.isalpha() for ch in token)]
+    letters = sum(ch.isalpha() for ch in reason)
+    if len(words) < REASON_MIN_WORDS or letters < REASON_MIN_LETTERS:
         return REASON_NOT_WORDS
     return None
 
