@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import queues
+from dvpo.forms import PlainTextForm
 from dvpo.models import User, display_name
 from dvpo.pages import paginate
 
@@ -24,7 +25,7 @@ def _id_field(label: str, everyone: str) -> forms.TypedChoiceField:
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PlainTextForm):
     """The filters, limited to the viewer's force and the cases they may see.
 
     The choices are (id, label) pairs read with values_list, not model instances: the owner
