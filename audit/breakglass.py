@@ -6,6 +6,7 @@ search stay limited to normal visibility (cases.permissions.case_visibility); wo
 the case (recording, applying) stays with the people whose case it is.
 """
 
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,8 +24,14 @@ from dvpo.roles import Role
 BREAK_GLASS_ROLES = {Role.OFFICER, Role.DVPO_OFFICER, Role.SUPERVISOR}
 REASON_MIN_WORDS = 3
 REASON_MIN_CHARS = 15
+# Of which letters (any alphabet), in words that have at least one.
+REASON_MIN_LETTERS = 10
 REASON_TOO_SHORT = (
     "Say why you need to open this case, in a few words (at least 3 words, 15 characters)"
+)
+REASON_NOT_WORDS = (
+    "Say why you need to open this case in words: punctuation, numbers or symbols on "
+    "their own are not a reason"
 )
 ALREADY_REVIEWED = "This access has already been reviewed"
 OWN_ACCESS = "You cannot review your own break-glass access"
@@ -55,10 +62,27 @@ def active_grant(user, case) -> BreakGlass | None:
     )
 
 
+def reason_text(reason: str) -> str:
+    """The reason as kept in the log: invisible characters (zero-width spaces, direction
+    marks and other format or control characters) removed, whitespace made single spaces."""
+    visible = "".join(
+        ch for ch in reason if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Co")
+    )
+    return " ".join(visible.split())
+
+
 def reason_problem(reason: str) -> str | None:
-    reason = " ".join(reason.split())
+    """Why this break-glass reason is not enough (None when it is): it must have at least
+    REASON_MIN_CHARS visible characters and REASON_MIN_WORDS words, counting only words
+    with a letter in them, and REASON_MIN_LETTERS letters, so that "... ... ...",
+    "123 456 789" or zero-width characters are refused."""
+    reason = reason_text(reason)
     if len(reason) < REASON_MIN_CHARS or len(reason.split()) < REASON_MIN_WORDS:
         return REASON_TOO_SHORT
+    words = [token for token in reason.split() if any(ch.isalpha() for ch in token)]
+    letters = sum(ch.isalpha() for ch in reason)
+    if len(words) < REASON_MIN_WORDS or letters < REASON_MIN_LETTERS:
+        return REASON_NOT_WORDS
     return None
 
 
@@ -67,7 +91,7 @@ def break_glass_open(*, user, case, reason: str, path: str = "") -> BreakGlass:
     """Grant `user` read access to `case` for BREAK_GLASS_HOURS and log it."""
     if not may_break_glass(user, case):
         raise PermissionDenied
-    reason = " ".join(reason.split())
+    reason = reason_text(reason)
     problem = reason_problem(reason)
     if problem:
         raise ActionRefused(problem, field="reason")

@@ -1,15 +1,15 @@
 from django import forms
 
-from audit.breakglass import reason_problem
+from audit.breakglass import reason_problem, reason_text
 from audit.models import Action
-from dvpo.forms import DateField
+from dvpo.forms import DateField, PlainTextForm
 
 REVIEW_NOTE_REQUIRED = "Enter a note about this access"
 DATES_REVERSED = "The end date must be the same as or after the start date"
 NAME_OR_DATE_REQUIRED = "Enter a name or a person number"
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(PlainTextForm):
     reason = forms.CharField(
         label="Why do you need to open this case?",
         help_text="For example, the victim called your station, or P was arrested in your "
@@ -22,14 +22,14 @@ class BreakGlassForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
     def clean_reason(self):
-        reason = " ".join(self.cleaned_data["reason"].split())
+        reason = reason_text(self.cleaned_data["reason"])
         problem = reason_problem(reason)
         if problem:
             raise forms.ValidationError(problem)
         return reason
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextForm):
     note = forms.CharField(
         label="Review note",
         help_text="For example, 'Checked with the officer: victim called their station.'",
@@ -39,7 +39,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class LogSearchForm(forms.Form):
+class LogSearchForm(PlainTextForm):
     username = forms.CharField(label="Username", required=False, max_length=150)
     crime_reference = forms.CharField(label="Crime reference", required=False, max_length=40)
     person = forms.IntegerField(
@@ -63,7 +63,7 @@ class LogSearchForm(forms.Form):
         return cleaned
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(PlainTextForm):
     q = forms.CharField(
         label="Name or person number",
         help_text="Last name, first and last name, or the person number",

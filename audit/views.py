@@ -25,6 +25,7 @@ from audit.permissions import (
 )
 from cases.models import Case
 from cases.permissions import view_basis
+from dvpo.exports import csv_safe
 from dvpo.pages import paginate, run_service
 
 REVIEWED = "Break-glass access marked as reviewed"
@@ -158,12 +159,6 @@ def person_detail(request, person_id):
         basis=log.Basis.ADMINISTRATOR,
     )
     return render(request, "audit/person_detail.html", {"person": person, "page": page, **records})
-
-
-def csv_safe(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _local(instant) -> str:

@@ -1,12 +1,15 @@
-"""GOV.UK form plumbing shared by every form: the date input (day, month and year boxes), a time
-of day typed as text, UK date + time as one instant, and radios and checkboxes whose error-summary
-link goes to the first option. The markup is in templates/includes/fields/."""
+"""GOV.UK form plumbing shared by every form: the base forms whose text boxes refuse hidden
+characters, the date input (day, month and year boxes), a time of day typed as text, UK
+date + time as one instant, and radios and checkboxes whose error-summary link goes to the
+first option. The markup is in templates/includes/fields/."""
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as fixed_zone
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 
@@ -33,6 +36,84 @@ ADDRESS_MAX = 500
 def too_long(what: str, limit: int = TEXT_MAX) -> str:
     """'{what} must be 10,000 characters or fewer (you typed 10,250)': Django gives the count."""
     return f"{what} must be {limit:,} characters or fewer (you typed %(show_value)s)"
+
+
+# --- Hidden characters ---------------------------------------------------------------
+# Every text box of the app's forms (PlainTextForm, PlainTextModelForm) refuses characters
+# nobody can see: control characters (C0, C1: escape sequences, backspaces) and invisible
+# format characters (U+202E, which shows text backwards; zero-width spaces; the byte-order
+# mark; soft hyphens). One-line boxes refuse line breaks and tabs too; boxes of several
+# lines keep them. Zero-width (non-)joiners stay allowed: some alphabets need them. The null
+# character is refused by Django itself.
+
+SINGLE_LINE_HIDDEN = (
+    "Remove the hidden characters, such as line breaks, tabs or text direction marks: "
+    "this box takes one line of plain text"
+)
+MULTI_LINE_HIDDEN = (
+    "Remove the hidden characters, such as control characters or text direction marks, "
+    "which copying and pasting can bring in"
+)
+ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})  # zero-width non-joiner, joiner
+MULTI_LINE_WHITESPACE = frozenset("\t\n\r")
+
+
+def has_hidden_characters(text: str, *, multi_line: bool) -> bool:
+    """True when `text` holds a control or invisible format character (beyond tabs and line
+    breaks in a box of several lines)."""
+    if text.isprintable():  # the common case, in C: no Cc, Cf, Zl or Zp at all
+        return False
+    for character in text:
+        if character == "\0" or (multi_line and character in MULTI_LINE_WHITESPACE):
+            continue
+        category = unicodedata.category(character)
+        if category == "Cc" or (category == "Cf" and character not in ALLOWED_FORMAT_CHARACTERS):
+            return True
+        if not multi_line and category in ("Zl", "Zp"):  # U+2028, U+2029: line breaks
+            return True
+    return False
+
+
+def refuse_hidden_single_line(value) -> None:
+    if isinstance(value, str) and has_hidden_characters(value, multi_line=False):
+        raise ValidationError(SINGLE_LINE_HIDDEN, code="hidden_characters")
+
+
+def refuse_hidden_multi_line(value) -> None:
+    if isinstance(value, str) and has_hidden_characters(value, multi_line=True):
+        raise ValidationError(MULTI_LINE_HIDDEN, code="hidden_characters")
+
+
+def hidden_character_validator(field):
+    """The check for this field, or None: text boxes only (not passwords, which are compared,
+    never shown, and not hidden inputs, which the page itself fills in)."""
+    if not isinstance(field, forms.CharField):
+        return None
+    if isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+        return None
+    if isinstance(field.widget, forms.Textarea):
+        return refuse_hidden_multi_line
+    return refuse_hidden_single_line
+
+
+class PlainTextMixin:
+    """Adds the hidden-character check to every text box when the form is cleaned (so that
+    fields a form adds in its own __init__ are covered too)."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            validator = hidden_character_validator(field)
+            if validator is not None and validator not in field.validators:
+                field.validators.append(validator)
+        super().full_clean()
+
+
+class PlainTextForm(PlainTextMixin, forms.Form):
+    """The base of every form in the app."""
+
+
+class PlainTextModelForm(PlainTextMixin, forms.ModelForm):
+    """The base of every model form in the app."""
 
 
 # --- Radios and checkboxes -----------------------------------------------------------

@@ -1,12 +1,19 @@
 """Request and response plumbing shared by every page."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from two_factor.utils import default_device
 
 from dvpo.signin import IDENTITY_CONFIRMED_AT
+
+# When this session signed in (seconds since the epoch), for the absolute lifetime.
+SIGNED_IN_AT = "dvpo_signed_in_at"
 
 
 class NoStoreForSignedInMiddleware:
@@ -73,3 +80,34 @@ class RequireTwoFactorMiddleware:
             return None
         target = "two_factor:setup" if default_device(user) is None else "confirm_identity"
         return redirect_to_login(request.get_full_path(), reverse(target))
+
+
+def session_signed_in(sender, request, user, **kwargs):
+    """user_logged_in receiver (DvpoConfig.ready): the session's sign-in time."""
+    request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+
+
+def session_too_old(session) -> bool:
+    """True when the session signed in more than SESSION_ABSOLUTE_HOURS ago, or has no
+    sign-in time at all (made before the lifetime existed, or not by signing in)."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if signed_in_at is None:
+        return True
+    age = timezone.now().timestamp() - float(signed_in_at)
+    return age > timedelta(hours=settings.SESSION_ABSOLUTE_HOURS).total_seconds()
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """Besides the idle timeout (SESSION_IDLE_MINUTES, which activity keeps pushing back), a
+    session ends SESSION_ABSOLUTE_HOURS after it signed in, however busy: the next request
+    is signed out and carries on as anyone not signed in (so pages send it to sign-in).
+    Needs AuthenticationMiddleware before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and session_too_old(request.session):
+            logout(request)
+        return self.get_response(request)

@@ -6,6 +6,7 @@ come from the environment and the app refuses to start without them.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +88,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dvpo"),
+        # JSON, not pickle: unpickling what someone wrote to Redis would run their code.
+        "OPTIONS": {"serializer": "dvpo.cache.JSONSerializer"},
     }
 }
 
@@ -120,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session ends SESSION_ABSOLUTE_HOURS after signing in, whatever the activity.
+    "dvpo.middleware.AbsoluteSessionLifetimeMiddleware",
     # django-otp: request.user.is_verified(); then every page but sign-in and set-up
     # demands a verified session (dvpo/middleware.py).
     "django_otp.middleware.OTPMiddleware",
@@ -182,18 +187,48 @@ AUTHENTICATION_BACKENDS = [
 # The history pages show what changed; nobody restores an old version from them (a user's old
 # version could hold a role or a flag since taken away). A fact is corrected by a new change.
 SIMPLE_HISTORY_REVERT_DISABLED = True
-# Lockout: after AXES_FAILURE_LIMIT failed sign-ins for one username from one address,
-# that pair is refused for AXES_COOLOFF_MINUTES (or until an administrator deletes the
-# access attempt in the admin: "Access attempts"). Every attempt is logged (axes tables).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Lockout (dvpo/lockout.py): failed passwords are counted per client address (across
+# usernames: password spraying) and per username (across addresses). Each count has some
+# failures free; after that each further failure doubles the wait before the next password
+# is checked, from LOCKOUT_FIRST_DELAY_SECONDS up to LOCKOUT_MAX_DELAY_MINUTES. Attempts while
+# waiting are refused unchecked and not counted. A count is forgotten LOCKOUT_FORGET_HOURS
+# after its last failure, a username's at its next successful sign-in, or when an
+# administrator deletes the access attempts in the admin. Every attempt is logged (axes).
+LOCKOUT_USERNAME_FAILURES = env_int("LOCKOUT_USERNAME_FAILURES", 5, minimum=1)
+LOCKOUT_ADDRESS_FAILURES = env_int("LOCKOUT_ADDRESS_FAILURES", 20, minimum=1)
+LOCKOUT_FIRST_DELAY_SECONDS = env_int("LOCKOUT_FIRST_DELAY_SECONDS", 60, minimum=1)
+LOCKOUT_MAX_DELAY_MINUTES = env_int("LOCKOUT_MAX_DELAY_MINUTES", 15, minimum=1)
+LOCKOUT_FORGET_HOURS = env_int("LOCKOUT_FORGET_HOURS", 24, minimum=1)
+if LOCKOUT_MAX_DELAY_MINUTES > LOCKOUT_FORGET_HOURS * 60:
+    raise ImproperlyConfigured(
+        "LOCKOUT_MAX_DELAY_MINUTES must not be longer than LOCKOUT_FORGET_HOURS."
+    )
+# The proxies (addresses or networks, e.g. 10.0.0.0/8) whose X-Forwarded-For is believed
+# when reading the client's address. Empty: the connecting address (REMOTE_ADDR) only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+AXES_HANDLER = "dvpo.lockout.GrowingDelayHandler"
+AXES_CLIENT_IP_CALLABLE = "dvpo.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "dvpo.lockout.lockout_response"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The handler decides when a wait starts (growing_delay), not axes' fixed limit.
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_FAILURE_LIMIT = LOCKOUT_USERNAME_FAILURES
+AXES_COOLOFF_TIME = timedelta(hours=LOCKOUT_FORGET_HOURS)
 AXES_RESET_ON_SUCCESS = True
-# Attempts while locked are refused without checking the password; they do not restart
-# the cool-off, so "try again in 30 minutes" on the locked page stays true.
+# Attempts while waiting are refused without checking the password and not recorded, so
+# they do not lengthen the wait the locked page gives.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The admin's "Access attempts" are scoped to each organisation (dvpo/lockout_admin.py).
+AXES_ENABLE_ADMIN = False
 
 # Two-factor sign-in (django-two-factor-auth on django-otp): password, then a TOTP code from
 # an authenticator app or a single-use backup code. Every account must have a device; one
@@ -217,6 +252,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# ... and this many hours after signing in, however active (dvpo/middleware.py).
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 # --- Security headers (production defaults; see `manage.py check --deploy`) --
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -278,10 +315,26 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Production SMTP is encrypted: STARTTLS (EMAIL_USE_TLS, port 587) by default, or implicit TLS
+# (EMAIL_USE_SSL, port 465). Plain SMTP only with EMAIL_ALLOW_PLAINTEXT=true, for a relay on
+# the same host or network that encrypts onwards.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_production_smtp = not DEBUG and EMAIL_BACKEND == _SMTP_BACKEND
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", _production_smtp and not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
+EMAIL_ALLOW_PLAINTEXT = env_bool("EMAIL_ALLOW_PLAINTEXT", False)
+if _production_smtp and not (EMAIL_USE_TLS or EMAIL_USE_SSL or EMAIL_ALLOW_PLAINTEXT):
+    raise ImproperlyConfigured(
+        "E-mail would be sent over plain SMTP: set EMAIL_USE_TLS=true (or EMAIL_USE_SSL=true), "
+        "or EMAIL_ALLOW_PLAINTEXT=true for a local relay."
+    )
+EMAIL_PORT = env_int(
+    "EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25, minimum=1
+)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(LOCAL_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dvpo@localhost")
 

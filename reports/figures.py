@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Gender, RiskGrade
+from dvpo.cache import cacheable
 from dvpo.deadlines import LONDON
 
 MONTHLY_HEADER = ["month", "dvpn_granted", "dvpn_breached", "dvpo_granted", "dvpo_breached"]
@@ -153,6 +154,7 @@ SELECT to_char(date_trunc('month', at AT TIME ZONE 'Europe/London'), 'YYYY-MM'),
 """
 
 
+@cacheable
 @dataclass
 class MonthlyFlags:
     """One row per month of the period (zeros for empty months) and the total."""
@@ -200,6 +202,7 @@ SELECT c.bcu_id,
 """
 
 
+@cacheable
 @dataclass
 class AnnualRow:
     area: str
@@ -364,6 +367,7 @@ SELECT role, GROUPING(gender), GROUPING(age_group), gender, age_group, ethnic_gr
 """
 
 
+@cacheable
 @dataclass
 class Figure:
     """One management figure: a count, or a share (part of whole), or a median in hours."""
@@ -381,6 +385,7 @@ class Figure:
         return rate(self.part or 0, self.whole or 0)
 
 
+@cacheable
 @dataclass
 class Breakdown:
     """A table of counts: rows (key, label, [count per column])."""
@@ -391,6 +396,7 @@ class Breakdown:
     rows: list[tuple[str, str, list[int]]] = field(default_factory=list)
 
 
+@cacheable
 @dataclass
 class Management:
     incidents: int
@@ -554,6 +560,7 @@ def management(scope: Scope, *, now: dt.datetime | None = None) -> Management:
 # --- The dashboard's figures, kept for a few minutes ---------------------------------------
 
 
+@cacheable
 @dataclass
 class Dashboard:
     """The three reports of the dashboard page, and when they were worked out."""
@@ -564,8 +571,9 @@ class Dashboard:
     computed_at: dt.datetime
 
 
-# Bump when the shape of Dashboard changes, so a deployment never unpickles an old one.
-CACHE_VERSION = 1
+# Bump when the shape of Dashboard changes, so a deployment never reads an old one. (2: JSON,
+# dvpo/cache.py, instead of pickles.)
+CACHE_VERSION = 2
 
 
 def dashboard_key(scope: Scope, *, by_flag_date: bool) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from dvpo.forms import DateField, Radios
+from dvpo.forms import DateField, PlainTextForm, Radios
 from dvpo.models import BCU
 from reports import figures
 
@@ -14,7 +14,7 @@ PERIOD_TOO_LONG = "The period must be 10 years or shorter"
 MAX_DAYS = 3660
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(PlainTextForm):
     start = DateField(label="From", name="start date", required=False, min_year=2000)
     end = DateField(label="To", name="end date", required=False, min_year=2000)
     bcu = forms.ModelChoiceField(

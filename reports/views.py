@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit import log
-from referrals.views.service import csv_safe
+from dvpo.exports import csv_safe
 from reports import charts, figures, tables
 from reports.forms import ReportFilterForm
 from reports.permissions import access_reports

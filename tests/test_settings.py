@@ -143,3 +143,42 @@ def test_env_helpers(monkeypatch):
         env_str("X_MISSING")
     with pytest.raises(ImproperlyConfigured, match="below the minimum"):
         env_int("X_INT", 1, minimum=10)
+
+
+# --- E-mail: encrypted SMTP in production ----------------------------------------------------
+
+PRINT_EMAIL = (
+    IMPORT_SETTINGS + "; from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_PORT)"
+)
+PRODUCTION = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x"}
+
+
+@pytest.mark.parametrize(
+    ("env", "printed"),
+    [
+        ({}, "smtp True False 587"),  # STARTTLS by default
+        ({"EMAIL_USE_SSL": "true"}, "smtp False True 465"),
+        ({"EMAIL_PORT": "2525"}, "smtp True False 2525"),
+        ({"EMAIL_USE_TLS": "false", "EMAIL_ALLOW_PLAINTEXT": "true"}, "smtp False False 25"),
+        ({"DEBUG": "true"}, "console False False 25"),  # local runs print mail
+    ],
+)
+def test_production_smtp_is_encrypted_by_default(env, printed):
+    result = run_python(PRINT_EMAIL, {**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == printed
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EMAIL_USE_TLS": "false"}, "E-mail would be sent over plain SMTP"),
+        ({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "Set only one of EMAIL_USE_TLS"),
+    ],
+)
+def test_plaintext_smtp_is_refused_unless_allowed(env, message):
+    result = run_python(IMPORT_SETTINGS, {**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr

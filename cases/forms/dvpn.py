@@ -14,6 +14,7 @@ from dvpo.forms import (
     YES_NO,
     Checkboxes,
     DateField,
+    PlainTextForm,
     Radios,
     TimeField,
     check_local_instant,
@@ -41,7 +42,7 @@ def textarea(rows=5):
     return forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"})
 
 
-class VersionForm(forms.Form):
+class VersionForm(PlainTextForm):
     """Every form that changes a DVPN carries the version the person saw (optimistic locking)."""
 
     expected_version = forms.IntegerField(

@@ -10,6 +10,7 @@ from dvpo.forms import (
     TEXT_MAX,
     YES_NO,
     DateField,
+    PlainTextForm,
     Radios,
     TimeField,
     check_local_instant,
@@ -29,7 +30,7 @@ def search_text(raw: str) -> str:
     return " ".join(raw.replace("\x00", " ").split())[:SEARCH_MAX]
 
 
-class CaseForm(forms.Form):
+class CaseForm(PlainTextForm):
     """Record or change an incident. `reported_at` is the date part; the view reads
     `cleaned_data["reported_at"]` as the full instant once the form is valid."""
 

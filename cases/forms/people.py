@@ -4,7 +4,17 @@ victim's safe-contact details."""
 from django import forms
 
 from cases.models import Ethnicity, Gender, Party, SafeContact
-from dvpo.forms import ADDRESS_MAX, RELOAD, TEXT_MAX, YES_NO, DateField, Radios, too_long
+from dvpo.forms import (
+    ADDRESS_MAX,
+    RELOAD,
+    TEXT_MAX,
+    YES_NO,
+    DateField,
+    PlainTextForm,
+    PlainTextModelForm,
+    Radios,
+    too_long,
+)
 
 DOB_NEEDED = "Enter their date of birth, for example 27 3 1990"
 DOB_INVALID = "Date of birth must be a real date, for example 27 3 1990"
@@ -16,7 +26,7 @@ DOB_REQUIRED_FOR = {Party.Role.VICTIM, Party.Role.PERPETRATOR}
 EMAIL_NEEDED = "Enter the safe e-mail address, or untick that e-mails are safe"
 
 
-class PartyForm(forms.Form):
+class PartyForm(PlainTextForm):
     """The details of someone being added to a case."""
 
     role = forms.ChoiceField(
@@ -118,7 +128,7 @@ NEW_PERSON = "new"
 CHOOSE_MATCH = "Choose an existing record or say this is a different person"
 
 
-class MatchForm(forms.Form):
+class MatchForm(PlainTextForm):
     """Step two of adding someone: use a person already known to the force, or a new record."""
 
     match = forms.ChoiceField(
@@ -139,7 +149,7 @@ class MatchForm(forms.Form):
         return self.people.get(self.cleaned_data["match"])
 
 
-class SafeContactForm(forms.ModelForm):
+class SafeContactForm(PlainTextModelForm):
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": RELOAD, "invalid": RELOAD}
     )

@@ -4,7 +4,7 @@ from django import forms
 
 from cases.models import RiskAssessment, RiskGrade
 from cases.services import ANSWER_EVERY_QUESTION
-from dvpo.forms import RELOAD, TEXT_MAX, Radios, too_long
+from dvpo.forms import RELOAD, TEXT_MAX, PlainTextForm, Radios, too_long
 
 CHOOSE_VICTIM = "Choose the victim this assessment is about"
 CHOOSE_GRADE = "Choose your risk grade: standard, medium or high"
@@ -15,7 +15,7 @@ def question_field(number: int) -> str:
     return f"q{number}"
 
 
-class RiskForm(forms.Form):
+class RiskForm(PlainTextForm):
     """The questions of a risk instrument, each answered yes, no or not known, then the grade.
 
     Unanswered questions are not errors on their own fields: one message lists every missing
@@ -92,7 +92,7 @@ class RiskForm(forms.Form):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextForm):
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": RELOAD, "invalid": RELOAD}
     )

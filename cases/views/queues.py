@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from audit import log
 from cases import queues
 from cases.selectors import people_named_in
+from dvpo.forms import PlainTextForm
 from dvpo.models import User, display_name
 from dvpo.pages import paginate
 
@@ -26,7 +27,7 @@ def _id_field(label: str, everyone: str) -> forms.TypedChoiceField:
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PlainTextForm):
     """The filters, limited to the viewer's force and the cases they may see.
 
     The choices are (id, label) pairs read with values_list, not model instances: the owner

@@ -13,6 +13,7 @@ from dvpo.forms import (
     TEXT_MAX,
     YES_NO,
     DateField,
+    PlainTextForm,
     Radios,
     TimeField,
     clock_problem,
@@ -55,7 +56,7 @@ def _date_messages(needed, incomplete, invalid) -> dict:
     return {"required": needed, "incomplete": incomplete, "invalid": invalid}
 
 
-class VersionForm(forms.Form):
+class VersionForm(PlainTextForm):
     """Forms that change a breach carry the version the person saw (optimistic locking)."""
 
     expected_version = forms.IntegerField(
@@ -87,7 +88,7 @@ class ArrestFieldsMixin:
         return local_instant(data["arrested_at"], data["arrested_time"])
 
 
-class BreachForm(ArrestFieldsMixin, forms.Form):
+class BreachForm(ArrestFieldsMixin, PlainTextForm):
     """A new breach. `breached` and `prohibitions` are the case's choices (built by the view);
     the service checks again that the notice or order is the case's and has the prohibition."""
 

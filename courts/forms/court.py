@@ -19,6 +19,7 @@ from dvpo.forms import (
     TEXT_MAX,
     Checkboxes,
     DateField,
+    PlainTextForm,
     Radios,
     TimeField,
     check_local_instant,
@@ -137,7 +138,7 @@ class InstantMixin:
             return None
 
 
-class VersionForm(forms.Form):
+class VersionForm(PlainTextForm):
     """Forms that change an existing row carry the version the person saw."""
 
     expected_version = forms.IntegerField(
@@ -218,7 +219,7 @@ def order_days_field(**kwargs):
 # --- The application (s.27) ----------------------------------------------------------
 
 
-class ApplicationForm(InstantMixin, forms.Form):
+class ApplicationForm(InstantMixin, PlainTextForm):
     """Apply for a DVPO and record the listing; also changes an undecided application."""
 
     court = forms.ModelChoiceField(

@@ -3,7 +3,7 @@ consent, sending it, and a MARAC meeting's outcome."""
 
 from django import forms
 
-from dvpo.forms import RELOAD, TEXT_MAX, DateField, Radios, too_long
+from dvpo.forms import RELOAD, TEXT_MAX, DateField, PlainTextForm, Radios, too_long
 from dvpo.models import Organisation
 from referrals import rules
 from referrals.models import Referral
@@ -21,7 +21,7 @@ WHAT_DONE_HINT = (
 )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(PlainTextForm):
     """A form that edits an existing referral: it carries the version it was shown at."""
 
     expected_version = forms.IntegerField(
@@ -49,7 +49,7 @@ def _service_field(required: bool) -> ServiceChoiceField:
     )
 
 
-class ReferralNewForm(forms.Form):
+class ReferralNewForm(PlainTextForm):
     victim = forms.ChoiceField(
         label="Who is being referred?",
         widget=Radios,

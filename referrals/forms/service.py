@@ -6,7 +6,15 @@ from datetime import datetime
 
 from django import forms
 
-from dvpo.forms import TEXT_MAX, DateField, Radios, TimeField, check_local_instant, too_long
+from dvpo.forms import (
+    TEXT_MAX,
+    DateField,
+    PlainTextForm,
+    Radios,
+    TimeField,
+    check_local_instant,
+    too_long,
+)
 from referrals.models import ContactAttempt, Referral
 
 RELOAD = "Reload the page and try again"
@@ -53,11 +61,11 @@ class InstantMixin:
             return None
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(PlainTextForm):
     status = forms.ChoiceField(label="Status", choices=STATUS_FILTERS, required=False)
 
 
-class VersionForm(forms.Form):
+class VersionForm(PlainTextForm):
     """Forms that change a referral carry the version the person saw (optimistic locking)."""
 
     expected_version = forms.IntegerField(
@@ -81,7 +89,7 @@ class ReturnForm(VersionForm):
     )
 
 
-class AttemptForm(InstantMixin, forms.Form):
+class AttemptForm(InstantMixin, PlainTextForm):
     at_date = DateField(
         label="Date of the attempt",
         help_text="For example, 9 3 2026.",
@@ -130,7 +138,7 @@ class AttemptForm(InstantMixin, forms.Form):
         return data
 
 
-class BreachForm(InstantMixin, forms.Form):
+class BreachForm(InstantMixin, PlainTextForm):
     details = forms.CharField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -169,7 +177,7 @@ class BreachForm(InstantMixin, forms.Form):
         return data
 
 
-class FollowUpForm(InstantMixin, forms.Form):
+class FollowUpForm(InstantMixin, PlainTextForm):
     due_date = DateField(
         label="Date of the call",
         help_text="For example, 20 3 2026. Support can go on after the order ends.",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import log
 from cases.models import RiskGrade
+from dvpo.exports import csv_safe
 from dvpo.pages import paginate, run_service
 from referrals import rules, selectors, services
 from referrals.forms import service as forms
@@ -43,7 +44,6 @@ NOTES_HINT = (
     "contact was tried and what happened."
 )
 
-CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["Crime reference", "Due", "Status", "Risk grade", "Contact attempts"]
 
 
@@ -453,12 +453,6 @@ def referral_print(request, referral_id):
     context = _referral_context(request.user, referral)
     context["printed_at"] = timezone.now()
     return render(request, "referrals/service/print.html", context)
-
-
-def csv_safe(value) -> str:
-    """A spreadsheet must not run a cell as a formula: prefix = + - @ (and tab, CR) with '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_DANGEROUS) else text
 
 
 def _csv_rows(referrals: Iterable[Referral]) -> Iterable[list[str]]:

@@ -9,9 +9,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.breakglass import REASON_TOO_SHORT
+from audit.breakglass import REASON_NOT_WORDS, REASON_TOO_SHORT, reason_problem, reason_text
 from audit.forms import REVIEW_NOTE_REQUIRED
 from audit.models import AccessLog, Action, Basis, BreakGlass
+from dvpo.forms import MULTI_LINE_HIDDEN
 from tests.helpers import text
 
 REASON = "The victim walked into West station asking for help"
@@ -54,6 +55,49 @@ def test_a_reason_of_a_few_words_is_required(client, west_officer, case, reason)
     assert REASON_TOO_SHORT in text(response)
     assert "Error: " in text(response)
     assert not BreakGlass.objects.exists() and not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("... ... ... ... ...", REASON_NOT_WORDS),
+        ("!!!!!! ?????? ######", REASON_NOT_WORDS),
+        ("123456 7890123 456789", REASON_NOT_WORDS),
+        ("- - - - - - - - - - - -", REASON_NOT_WORDS),
+        ("1a 2b 3c 4d 5e 6f 7g 8h", REASON_NOT_WORDS),  # too few letters
+        # Invisible characters: refused by every text box (dvpo.forms) before the count.
+        (
+            "\u200b\u200b\u200b \u200b\u200b\u200b \u200b\u200b\u200b \u200b\u200b",
+            MULTI_LINE_HIDDEN,
+        ),
+    ],
+)
+def test_a_reason_must_be_real_words(client, west_officer, case, reason, message):
+    client.force_login(west_officer)
+    response = open_glass(client, case, reason)
+    assert response.status_code == 200
+    assert message in text(response)
+    assert "Error: " in text(response)
+    assert not BreakGlass.objects.exists() and not AccessLog.objects.exists()
+
+
+def test_punctuation_alone_gets_the_words_message():
+    assert reason_problem("... ... ... ... ...") == REASON_NOT_WORDS
+    assert reason_problem("123456 7890123 456789") == REASON_NOT_WORDS
+    # Invisible characters do not count towards the length.
+    assert reason_problem("ab\u200b\u200b\u200b\u200b\u200b cd ef\u202e") == REASON_TOO_SHORT
+    assert reason_problem("Victim rang West station") is None
+    assert reason_problem("A fictional reason.") is None
+    assert reason_problem("Y dioddefwr ffoniodd yr orsaf") is None  # any alphabet
+
+
+def test_invisible_characters_are_not_kept_in_the_reason(west_officer, case):
+    from audit.breakglass import break_glass_open
+
+    typed = "The victim\u200b walked into\u2060 West\nstation asking for help"
+    expected = "The victim walked into West station asking for help"
+    assert reason_text(typed) == expected
+    assert break_glass_open(user=west_officer, case=case, reason=typed).reason == expected
 
 
 def test_with_a_reason_the_case_opens_and_every_read_is_logged(client, west_officer, case):

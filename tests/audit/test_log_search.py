@@ -191,6 +191,20 @@ def test_the_sar_csv_is_downloadable_and_its_disclosure_logged(
     )
 
 
+def test_the_sar_csv_cells_cannot_run_as_formulas(client, administrator, viewed, victim):
+    from cases.models import Person
+
+    Person.objects.filter(pk=victim.person_id).update(
+        first_name="=HYPERLINK(1)", last_name="\uff0b1", address="\uff0dcmd|' /C calc'!A0"
+    )
+    client.force_login(administrator)
+    response = client.get(reverse("sar_person_csv", args=[victim.person_id]))
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ["Person", "First name", "'=HYPERLINK(1)", "", ""] in table
+    assert ["Person", "Last name", "'\uff0b1", "", ""] in table
+    assert ["Person", "Address", "'\uff0dcmd|' /C calc'!A0", "", ""] in table
+
+
 def test_the_sar_of_another_forces_person_is_404(client, other_admin, victim):
     client.force_login(other_admin)
     assert client.get(reverse("sar_person", args=[victim.person_id])).status_code == 404

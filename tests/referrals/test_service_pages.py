@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent
 from dvpo.errors import EditConflict
+from dvpo.exports import csv_safe
 from referrals import rules, services
 from referrals.models import Alert, ContactAttempt, FollowUp, Referral
-from referrals.views.service import csv_safe
 from tests.helpers import flash, text, when
 
 pytestmark = pytest.mark.django_db
@@ -561,6 +561,8 @@ def test_the_export_guards_against_csv_injection(client, sent, caseworker):
     client.force_login(caseworker)
     data = rows(client.get(url("service_referral_export")))
     assert data[1][0] == '\'=HYPERLINK("http://x")'
+    Case.objects.filter(pk=sent.case_id).update(crime_reference="\uff1dHYPERLINK(1)")  # ＝
+    assert rows(client.get(url("service_referral_export")))[1][0] == "'\uff1dHYPERLINK(1)"
     for dangerous in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx"):
         assert csv_safe(dangerous) == "'" + dangerous
     assert csv_safe("1234567/26") == "1234567/26"

@@ -184,9 +184,11 @@ def test_annual_csv(client, superintendent, flagged):
 
 def test_csv_cells_cannot_run_as_formulas(client, supervisor, force, officer):
     BCU.objects.create(force=force, code="EVIL", name="=HYPERLINK(1)")
+    BCU.objects.create(force=force, code="WIDE", name="\uff20SUM(1)")  # full-width @
     client.force_login(supervisor)
     rows = csv_rows(client.get(csv_url("annual-return", FY2025)))
     assert ["'=HYPERLINK(1)", "0", "0", "", "0", "0", ""] in rows
+    assert ["'\uff20SUM(1)", "0", "0", "", "0", "0", ""] in rows
 
 
 def test_management_csv(client, administrator, flagged):
