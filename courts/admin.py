@@ -6,9 +6,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.admin_log import AccessLoggedAdmin, DeletionLoggedAdmin
 from courts.models import DVPO, Breach, Court, DVPOApplication, Hearing, Weekday
 from dvpo.admin import OrganisationScopedAdmin, ReadOnlyAdmin
+from dvpo.forms import PlainTextModelForm
 
 
-class CourtForm(forms.ModelForm):
+class CourtForm(PlainTextModelForm):
     sitting_days = forms.TypedMultipleChoiceField(
         choices=Weekday.choices,
         coerce=int,

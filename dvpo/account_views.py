@@ -18,6 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from two_factor.utils import default_device
 
 from dvpo import account as account_services
+from dvpo.forms import PlainTextMixin
 from dvpo.signin import require_recent_identity
 
 OLD_PASSWORD_REQUIRED = "Enter your current password"  # noqa: S105 - a message
@@ -84,7 +85,7 @@ def _keep_session_verified(request, removed_id: str) -> None:
 # --- Password -------------------------------------------------------------------------------
 
 
-class PasswordChangeForm(BasePasswordChangeForm):
+class PasswordChangeForm(PlainTextMixin, BasePasswordChangeForm):
     """Django's form (its password validators) with our messages; the current password is
     checked through authenticate(), so django-axes counts wrong ones as it does at sign-in."""
 

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.admin_log import DeletionLoggedAdmin
 from dvpo.account import SECOND_FACTOR_RESET, account_change_mail
 from dvpo.calendar import calendar_day_delete, calendar_day_save
+from dvpo.forms import PlainTextMixin
 from dvpo.models import BCU, CalendarDay, Organisation, Team, User
 from dvpo.roles import Role, role_problems
 from dvpo.services import user_set_roles
@@ -134,7 +135,7 @@ ROLE_GROUPS_ONLY = "Choose roles only."
 NO_OWN_ROLES = "Another administrator must change your own roles, rank or organisation."
 
 
-class UserForm(UserChangeForm):
+class UserForm(PlainTextMixin, UserChangeForm):
     def clean(self):
         cleaned = super().clean()
         groups = cleaned.get("groups")

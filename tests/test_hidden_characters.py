@@ -121,9 +121,8 @@ def _app_forms():
                     yield cls
 
 
-# Forms left to other work: the admin's forms (the Django admin's own pages) and the
-# sign-in's "Confirm it's you", whose password and code are compared, never kept or shown.
-NOT_YET = {"dvpo.admin.UserForm", "courts.admin.CourtForm", "dvpo.signin.ConfirmIdentityForm"}
+# The sign-in's "Confirm it's you", whose password and code are compared, never kept or shown.
+NOT_YET = {"dvpo.signin.ConfirmIdentityForm"}
 
 
 def test_every_form_of_the_app_checks_its_text_boxes():
