@@ -130,3 +130,13 @@ def test_runtime_lock_is_a_subset_of_the_dev_lock():
         return {line for line in lines if "==" in line}
 
     assert pins("requirements.lock") <= pins("requirements-dev.lock")
+
+
+def test_the_app_gets_the_proxy_and_encrypted_mail_settings():
+    """The lockout counts the client's address only if the proxy is trusted; e-mail keeps the
+    settings' default (STARTTLS on 587) unless the deployer says otherwise."""
+    for name in APP_SERVICES:
+        env = SERVICES[name]["environment"]
+        assert env["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
+        for variable in ("EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_ALLOW_PLAINTEXT"):
+            assert env[variable] == "${" + variable + ":-}", "no plain-SMTP default"
