@@ -186,7 +186,6 @@ def _more_cases(world) -> None:
 
 @pytest.fixture(scope="module")
 def named_world(world, django_db_blocker):
-    from dvpo.models import User
 
     with django_db_blocker.unblock(), time_machine.travel(when(NOW), tick=False):
         _more_cases(world)
@@ -194,7 +193,7 @@ def named_world(world, django_db_blocker):
             person = world.objects[key].person
             person.first_name, person.last_name = NAMES[key]
             person.save()
-        world.users[PLATFORM] = User.objects.create_superuser("mx.platform", "", None)
+        world.users[PLATFORM] = world.users["platform_administrator"]
         world_signed_in(world)
     return world
 
