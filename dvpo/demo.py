@@ -103,47 +103,39 @@ def demo_load() -> int:
 
 
 def _demo_user(username, first, last, organisation, bcu, team, rank, role) -> int:
-    user, changed = _upsert(
-        User,
-        {"username": username},
-        {
-            "first_name": first,
-            "last_name": last,
-            "email": f"{username}@example.invalid",
-            "organisation": organisation,
-            "bcu": bcu,
-            "team": team,
-            "rank": rank,
-        },
+    user, changed = _demo_account(
+        username,
+        first_name=first,
+        last_name=last,
+        organisation=organisation,
+        bcu=bcu,
+        team=team,
+        rank=rank,
     )
-    if not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        changed = True
     if user.roles != {role}:
         user_set_roles(user=user, roles=[role])
         changed = True
-    changed = _demo_second_factor(user) or changed
     return int(changed)
 
 
 def _demo_platform_admin() -> int:
-    user, changed = _upsert(
-        User,
-        {"username": PLATFORM_ADMIN["username"]},
-        {
-            "first_name": PLATFORM_ADMIN["first_name"],
-            "last_name": PLATFORM_ADMIN["last_name"],
-            "email": f"{PLATFORM_ADMIN['username']}@example.invalid",
-            "is_superuser": True,
-            "is_staff": True,
-        },
-    )
+    """The platform administrator: a superuser of no organisation."""
+    username = PLATFORM_ADMIN["username"]
+    names = {k: v for k, v in PLATFORM_ADMIN.items() if k != "username"}
+    _, changed = _demo_account(username, **names, is_superuser=True, is_staff=True)
+    return int(changed)
+
+
+def _demo_account(username, **values):
+    """A demo account with these values, the demo password and the demo second factor;
+    (user, whether anything changed)."""
+    values["email"] = f"{username}@example.invalid"
+    user, changed = _upsert(User, {"username": username}, values)
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
         changed = True
-    return int(_demo_second_factor(user) or changed)
+    return user, _demo_second_factor(user) or changed
 
 
 def _demo_second_factor(user) -> bool:
