@@ -132,7 +132,6 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
 
 
 ROLE_GROUPS_ONLY = "Choose roles only."
-NO_OWN_ROLES = "Another administrator must change your own roles, rank or organisation."
 
 
 class UserForm(PlainTextMixin, UserChangeForm):

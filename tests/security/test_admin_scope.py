@@ -376,3 +376,19 @@ def test_sign_in_devices_in_the_admin_are_the_platform_administrators(
         assert client.get(url).status_code == 403, url
     client.force_login(platform_administrator)
     assert client.get(pages[0]).status_code == 200
+
+
+def test_an_old_version_is_looked_at_never_restored(client, officer, administrator):
+    """django-simple-history would save an old version on a POST, with the fields no form
+    shows (the superuser flag) as they were then."""
+    officer.is_superuser = True  # a mistake, corrected at once
+    officer.save()
+    version = officer.history.first().history_id
+    officer.is_superuser = False
+    officer.save()
+    client.force_login(administrator)
+    url = reverse("admin:dvpo_user_simple_history", args=[officer.pk, version])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"username": officer.username}).status_code == 403
+    officer.refresh_from_db()
+    assert not officer.is_superuser
