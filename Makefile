@@ -24,6 +24,7 @@ test: setup ## Run the whole test suite against real PostgreSQL and Redis
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 setup: $(INSTALLED) $(FRONTEND)
 
