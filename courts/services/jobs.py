@@ -6,6 +6,8 @@ one row that fails is logged with its id and left for the next run, and never bl
 others. Idempotent: a second run changes nothing.
 """
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -19,6 +21,8 @@ from courts.models import DVPO, DVPOApplication, Hearing
 from courts.services._common import _day, _when
 from courts.services.pnc import pnc_task
 from dvpo.errors import save_as
+
+log = logging.getLogger(__name__)
 
 
 def dvpn_lapse_correct(
@@ -69,27 +73,34 @@ def orders_expiry_due(now: datetime) -> QuerySet[DVPO]:
     return DVPO.objects.filter(status__in=rules.ORDER_LIVE, expires_at__lte=now)
 
 
-@transaction.atomic
 def orders_expire(*, now: datetime, actor=None) -> int:
-    """Mark orders past their end as expired and ask for their PNC removal.
-    Idempotent: returns how many changed (0 the second time)."""
-    changed = 0
-    due = orders_expiry_due(now).select_for_update(of=("self",), skip_locked=True)
-    for order in due.select_related("case"):
-        order.status = DVPO.Status.EXPIRED
-        save_as(order, actor, update_fields=["status"])
-        event_record(
-            order.case,
-            CaseEvent.Kind.DVPO_EXPIRED,
-            actor,
-            f"Last day was {_day(order.last_day)}.",
-            at=order.expires_at,
-        )
-        pnc_task(
-            order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO expired {_when(order.expires_at)}."
-        )
-        changed += 1
-    return changed
+    """Mark orders past their end as expired and ask for their PNC removal, each order in
+    its own transaction. Idempotent: returns how many changed (0 the second time)."""
+    due = orders_expiry_due(now).order_by("pk").values_list("pk", flat=True)
+    return _one_transaction_each("DVPO", list(due), lambda pk: _order_expire(pk, now, actor))
+
+
+def _order_expire(pk, now: datetime, actor) -> bool:
+    order = (
+        orders_expiry_due(now)
+        .select_for_update(of=("self",), skip_locked=True)
+        .select_related("case")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:  # changed since it was found, or another worker has it
+        return False
+    order.status = DVPO.Status.EXPIRED
+    save_as(order, actor, update_fields=["status"])
+    event_record(
+        order.case,
+        CaseEvent.Kind.DVPO_EXPIRED,
+        actor,
+        f"Last day was {_day(order.last_day)}.",
+        at=order.expires_at,
+    )
+    pnc_task(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO expired {_when(order.expires_at)}.")
+    return True
 
 
 # --- Lapse: no hearing by the deadline ----------------------------------------------
@@ -111,33 +122,55 @@ def dvpn_lapse_due(now: datetime) -> QuerySet[DVPN]:
     return dvpns_deadline_passed(now).filter(~Exists(_hearing_in_time()))
 
 
-@transaction.atomic
 def dvpns_lapse(*, now: datetime, actor=None) -> int:
     """Mark lapsed every DVPN due, and its application (no longer listed), with a
-    PNC-removal task for that DVPN. Idempotent: returns how many changed (0 the second time)."""
+    PNC-removal task for that DVPN, each DVPN in its own transaction. Idempotent: returns
+    how many changed (0 the second time)."""
+    due = dvpn_lapse_due(now).order_by("pk").values_list("pk", flat=True)
+    return _one_transaction_each("DVPN", list(due), lambda pk: _dvpn_lapse(pk, now, actor))
+
+
+def _dvpn_lapse(pk, now: datetime, actor) -> bool:
+    dvpn = (
+        dvpn_lapse_due(now)
+        .select_for_update(of=("self",), skip_locked=True)
+        .select_related("case")
+        .filter(pk=pk)
+        .first()
+    )
+    if dvpn is None:  # a hearing was recorded since it was found, or another worker has it
+        return False
+    dvpn_move(dvpn, "lapse")
+    save_as(dvpn, actor, update_fields=["status"])
+    application = (
+        DVPOApplication.objects.select_for_update(of=("self",))
+        .filter(dvpn=dvpn, status__in=(rules.LISTED, rules.ADJOURNED))
+        .first()
+    )
+    if application is not None:
+        application.status = rules.APPLICATION_LAPSED
+        save_as(application, actor, update_fields=["status"])
+    summary = f"No hearing had started by {_when(dvpn.hearing_deadline)}."
+    event_record(dvpn.case, CaseEvent.Kind.DVPN_LAPSED, actor, summary, at=dvpn.hearing_deadline)
+    pnc_task(
+        dvpn.case,
+        Task.Kind.PNC_REMOVAL,
+        actor,
+        f"DVPN v{dvpn.version} lapsed: it can no longer be enforced.",
+        dvpn=dvpn,
+    )
+    return True
+
+
+def _one_transaction_each(what: str, pks: list, change: Callable[[object], bool]) -> int:
+    """Change each row in its own transaction, so that one row that fails (logged with its
+    id, all its changes rolled back) neither undoes nor blocks the others; the next run
+    finds it again. Returns how many rows changed."""
     changed = 0
-    due = dvpn_lapse_due(now).select_for_update(of=("self",), skip_locked=True)
-    for dvpn in due.select_related("case"):
-        dvpn_move(dvpn, "lapse")
-        save_as(dvpn, actor, update_fields=["status"])
-        application = (
-            DVPOApplication.objects.select_for_update(of=("self",))
-            .filter(dvpn=dvpn, status__in=(rules.LISTED, rules.ADJOURNED))
-            .first()
-        )
-        if application is not None:
-            application.status = rules.APPLICATION_LAPSED
-            save_as(application, actor, update_fields=["status"])
-        summary = f"No hearing had started by {_when(dvpn.hearing_deadline)}."
-        event_record(
-            dvpn.case, CaseEvent.Kind.DVPN_LAPSED, actor, summary, at=dvpn.hearing_deadline
-        )
-        pnc_task(
-            dvpn.case,
-            Task.Kind.PNC_REMOVAL,
-            actor,
-            f"DVPN v{dvpn.version} lapsed: it can no longer be enforced.",
-            dvpn=dvpn,
-        )
-        changed += 1
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                changed += change(pk)
+        except Exception:
+            log.exception("%s %s could not be changed; it is left for the next run", what, pk)
     return changed
