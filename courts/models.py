@@ -1,7 +1,7 @@
 """The court half of the lifecycle (domain.md §3 steps 6-8): the DVPO application and its
 hearings, the order, and breaches of the notice or the order.
 
-Writes go through courts/services.py; pure rules are in courts/rules.py.
+Writes go through courts/services/; pure rules are in courts/rules.py.
 """
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """Pure rules for the court half (domain.md §3 steps 6-8): no database, no clock.
 
 Services gather the facts (instants, statuses, amounts) and call these; every
-message a person may see is a constant here or in courts/services.py.
+message a person may see is a constant here or in courts/services/_common.py.
 Statute references are to the Crime and Security Act 2010.
 """
 

@@ -18,6 +18,7 @@ from cases.models import DVPN, Case, Party
 from cases.permissions import case_visibility
 from courts import rules, services
 from courts.models import DVPO, Breach, CalendarFeed, Court, DVPOApplication, Hearing
+from courts.permissions import HEARING_LIST_ROLES, can_see_hearing_list  # noqa: F401 (moved)
 from dvpo.models import User
 from dvpo.roles import Role
 
@@ -31,7 +32,6 @@ PRESENTER_ROLES = (
     Role.AUTHORISING_OFFICER,
     Role.COURT_COORDINATOR,
 )
-HEARING_LIST_ROLES = {Role.COURT_COORDINATOR, Role.DVPO_OFFICER, Role.SUPERVISOR}
 
 
 # --- The court part of the case page -------------------------------------------------
@@ -113,16 +113,6 @@ def courts() -> QuerySet[Court]:
 
 
 # --- Hearings across cases -----------------------------------------------------------------
-
-
-def can_see_hearing_list(user) -> bool:
-    """Court coordinators, DVPO officers and supervisors of a police force."""
-    return bool(
-        user.is_authenticated
-        and user.organisation_id
-        and user.organisation.is_police
-        and user.roles & HEARING_LIST_ROLES
-    )
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

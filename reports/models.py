@@ -3,7 +3,7 @@ freedom-of-information answers and annual returns are counts in SQL over a small
 historical records imported from an older system count the same way as live ones.
 
 Live flags are written by the services that make them true (reports.services.flag_record,
-called from cases/services.py and courts/services.py); imported ones by `import_flags`.
+called from cases/services.py and courts/services/); imported ones by `import_flags`.
 """
 
 from django.db import models

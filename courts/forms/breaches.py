@@ -1,5 +1,5 @@
 """Forms for the breach pages: recording a breach of a DVPN or DVPO, the arrest, and what the
-court did about it (Crime and Security Act 2010 s.26, s.29). The services in courts/services.py
+court did about it (Crime and Security Act 2010 s.26, s.29). The services in courts/services/
 apply the rules (times, prohibitions, sanctions); these forms only check what was typed."""
 
 import re

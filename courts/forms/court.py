@@ -1,7 +1,7 @@
 """Forms for the court pages: the DVPO application and its listing, a hearing's outcome,
 varying and discharging the order (Crime and Security Act 2010 s.27-s.28).
 
-The services in courts/services.py apply the rules; these forms check only that what was
+The services in courts/services/ apply the rules; these forms check only that what was
 typed makes sense. Field names match the services' error fields (listed_for, held_at,
 adjourned_to, order_days, reason, ...) so that a refusal is shown on the right field.
 """

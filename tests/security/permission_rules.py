@@ -19,7 +19,7 @@ tests/security/world.py gets:
 
 The expectations come from domain.md §2 (who may do what; organisations are real
 boundaries; administrators see no case content by default) and the permission functions
-(cases/permissions.py, referrals/permissions.py, courts/services.py, courts/selectors.py),
+(cases/permissions.py, referrals/permissions.py, courts/permissions.py),
 not from what the code happened to answer. A new URL without a rule fails
 test_every_url_has_a_rule.
 """
