@@ -27,7 +27,7 @@ from cases.models import (
     Task,
 )
 from cases.permissions import can_authorise, can_view_case, can_work_on_case
-from dvpo import deadlines
+from dvpo import deadlines, hooks
 from dvpo.calendar import current_calendar
 from dvpo.errors import ActionRefused, check_version, require, save_as
 from reports.services import flag_record
@@ -208,9 +208,7 @@ def case_update(*, actor, case: Case, expected_version: int, **changes) -> Case:
         "Changed: " + ", ".join(Case._meta.get_field(f).verbose_name for f in changed),
     )
     if "reported_at" in changed:  # draft Victims' Code referrals are due from the report
-        from referrals.services import referrals_due_for_case_recompute
-
-        referrals_due_for_case_recompute(actor=actor, case=case)
+        hooks.case_reported_at_changed.send(actor=actor, case=case)
     return case
 
 

@@ -7,7 +7,7 @@ cases again in the same transaction.
 
 from django.db import transaction
 
-from dvpo import deadlines
+from dvpo import deadlines, hooks
 from dvpo.errors import save_as
 from dvpo.models import CalendarDay
 
@@ -36,12 +36,7 @@ def calendar_day_delete(*, actor, days) -> int:
 
 
 def deadlines_recompute(*, actor) -> int:
-    """Every stored deadline that depends on the calendar, worked out again."""
-    from cases.services import hearing_deadlines_recompute
-    from courts.services import court_deadlines_recompute
-    from referrals.services import referral_deadlines_recompute
-
-    calendar = current_calendar()
-    moved = hearing_deadlines_recompute(actor=actor, calendar=calendar)
-    moved += court_deadlines_recompute(actor=actor, calendar=calendar)
-    return moved + referral_deadlines_recompute(actor=actor, calendar=calendar)
+    """Every stored deadline that depends on the calendar, worked out again by the apps
+    connected to hooks.calendar_changed (cases, then courts, then referrals). Returns how
+    many moved."""
+    return sum(hooks.calendar_changed.send(actor=actor, calendar=current_calendar()))

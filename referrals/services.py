@@ -629,7 +629,7 @@ def followups_schedule(*, referral: Referral, actor=None) -> list[FollowUp]:
 
 
 def followups_for_case_schedule(*, case: Case, actor=None) -> int:
-    """The hook the court side calls when an order is made (or changed): schedule the
+    """On hooks.order_changed (an order made, varied or discharged): schedule the
     follow-ups of every referral on the case. Returns how many follow-ups it holds."""
     referrals = Referral.objects.select_for_update().filter(case=case, sent_at__isnull=False)
     return sum(len(followups_schedule(referral=r, actor=actor)) for r in referrals)
@@ -722,7 +722,7 @@ def referral_deadlines_recompute(*, actor, calendar: deadlines.Calendar) -> int:
 
 
 def referrals_due_for_case_recompute(*, actor, case: Case) -> int:
-    """The report time of a case changed (cases.services.case_update): its draft Victims'
+    """On hooks.case_reported_at_changed (cases.services.case_update): its draft Victims'
     Code referrals are due two working days after the new report time."""
     moved = 0
     drafts = Referral.objects.select_for_update().filter(

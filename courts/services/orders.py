@@ -29,6 +29,7 @@ from courts.services._common import (
     _when,
 )
 from courts.services.pnc import pnc_task
+from dvpo import hooks
 from dvpo.errors import ActionRefused, check_version, require, save_as
 from reports.services import flag_record
 
@@ -113,9 +114,7 @@ def order_make(*, actor, hearing: Hearing, days: int | None, **prohibitions) -> 
         f"DVPO made {_when(made_at)}, in force until {_when(expires_at)} "
         f"(replaces DVPN v{dvpn.version}).",
     )
-    from referrals.services import followups_for_case_schedule  # after an order, follow-ups
-
-    followups_for_case_schedule(case=case, actor=actor)
+    hooks.order_changed.send(actor=actor, case=case)  # referrals schedule the follow-ups
     return order
 
 
@@ -189,9 +188,7 @@ def order_vary(
         f"last day {_day(order.last_day)}, in force until {_when(order.expires_at)}; "
         f"{_prohibitions_summary(order)}.",
     )
-    from referrals.services import followups_for_case_schedule  # the follow-ups move
-
-    followups_for_case_schedule(case=order.case, actor=actor)
+    hooks.order_changed.send(actor=actor, case=order.case)  # the follow-ups move (referrals)
     return order
 
 
@@ -230,7 +227,5 @@ def order_discharge(
         order.case, CaseEvent.Kind.DVPO_DISCHARGED, actor, reason.strip(), at=discharged_at
     )
     pnc_task(order.case, Task.Kind.PNC_REMOVAL, actor, f"DVPO discharged {_when(discharged_at)}.")
-    from referrals.services import followups_for_case_schedule  # the follow-ups move
-
-    followups_for_case_schedule(case=order.case, actor=actor)
+    hooks.order_changed.send(actor=actor, case=order.case)  # the follow-ups move (referrals)
     return order

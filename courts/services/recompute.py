@@ -1,5 +1,6 @@
 """Deadlines worked out again: after a change to the bank-holiday calendar
-(dvpo.calendar calls court_deadlines_recompute) and when a DVPO hearing moves."""
+(court_deadlines_recompute, on hooks.calendar_changed after the cases recompute) and
+when a DVPO hearing moves."""
 
 from django.db import transaction
 from django.utils import timezone
