@@ -1,12 +1,10 @@
 """The break-glass question, the supervisors' review, the administrators' log search and
 subject access request listing."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +23,7 @@ from audit.permissions import (
 )
 from cases.models import Case
 from cases.permissions import view_basis
-from dvpo.exports import csv_safe
+from dvpo.exports import csv_download
 from dvpo.pages import paginate, run_service
 
 REVIEWED = "Break-glass access marked as reviewed"
@@ -209,13 +207,8 @@ def person_sar_csv(request, person_id):
     person = _sar_person(request, person_id)
     records = selectors.sar_records(viewer=request.user, person=person)
     entries = selectors.sar_log(viewer=request.user, person=person).iterator()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
-    writer = csv.writer(response)
-    for row in _sar_rows(person, records, entries):
-        writer.writerow([csv_safe(cell) for cell in row])
+    filename = f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    response = csv_download(filename, _sar_rows(person, records, entries))
     log.record(
         request,
         log.Action.DISCLOSE,

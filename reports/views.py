@@ -7,18 +7,17 @@ report also downloads as CSV with the same filters. A fixed number of queries wh
 data (reports/figures.py aggregates in SQL).
 """
 
-import csv
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit import log
-from dvpo.exports import csv_safe
+from dvpo.exports import csv_download
 from reports import charts, figures, tables
 from reports.forms import ReportFilterForm
 from reports.permissions import access_reports
@@ -180,13 +179,6 @@ def report_csv(request, name):
         by_flag_date=form.cleaned_data.get("by") == "flag",
         suppress=form.cleaned_data["suppress"],
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     period = scope.period
     filename = f"{name}-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([csv_safe(cell) for cell in row])
-    return response
+    return csv_download(filename, table.rows, header=table.header)

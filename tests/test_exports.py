@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dvpo.exports import csv_safe
+from dvpo.exports import csv_download, csv_safe
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,10 @@ def test_every_csv_download_uses_the_one_csv_safe():
         if "def csv_safe" in path.read_text() and path.name != "exports.py"
     ]
     assert copies == []
+
+
+def test_a_csv_download_is_an_uncached_attachment_with_every_cell_made_safe():
+    response = csv_download("x.csv", [["=1+1", 3, None]], header=["a", "b", "c"])
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+    assert response["Cache-Control"] == "no-store"
+    assert response.content.decode().splitlines() == ["a,b,c", "'=1+1,3,"]

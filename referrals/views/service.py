@@ -3,20 +3,19 @@ caseworker sees it (only `referral_facts`, never DASH answers or police-only con
 contact attempts, follow-ups, suspected breaches, the manager's queue, a print and a CSV
 export. Anyone outside the service the referral was sent to gets 404 on every page."""
 
-import csv
 from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import log
 from cases.models import RiskGrade
-from dvpo.exports import csv_safe
+from dvpo.exports import csv_download
 from dvpo.pages import paginate, run_service
 from referrals import rules, selectors, services
 from referrals.forms import service as forms
@@ -483,12 +482,5 @@ def export_csv(request):
         people=[referral.victim.person_id for referral in referrals],
         reason="referral export",
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"referrals-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for row in _csv_rows(referrals):
-        writer.writerow([csv_safe(cell) for cell in row])
-    return response
+    return csv_download(filename, _csv_rows(referrals), header=CSV_HEADER)
