@@ -160,6 +160,12 @@ def access_device(user, *, kind: str, device_id: int):
     return model.objects.filter(user=user, pk=device_id).first()
 
 
+def signs_in_with(user, device) -> bool:
+    """Whether `device` is the authenticator `user` signs in with (which can only be replaced)."""
+    sign_in_device = default_device(user)
+    return sign_in_device is not None and device.persistent_id == sign_in_device.persistent_id
+
+
 @transaction.atomic
 def device_remove(*, user, device) -> AccountChange:
     """Remove one of `user`'s own devices, record it and e-mail them. The authenticator they
@@ -168,8 +174,7 @@ def device_remove(*, user, device) -> AccountChange:
     account_lock(user=user)
     if device.user_id != user.pk:
         raise DeviceError(NOT_THEIR_DEVICE)
-    sign_in_device = default_device(user)
-    if sign_in_device is not None and device.persistent_id == sign_in_device.persistent_id:
+    if signs_in_with(user, device):
         raise DeviceError(CANNOT_REMOVE_SIGN_IN_AUTHENTICATOR)
     change = AUTHENTICATOR_REMOVED if isinstance(device, TOTPDevice) else BACKUP_CODES_REMOVED
     device.delete()

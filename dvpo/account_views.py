@@ -54,8 +54,7 @@ def device_remove(request, kind: str, device_id: int):
     if refused:
         return refused
     error = None
-    sign_in_device = default_device(request.user)
-    if sign_in_device and device.persistent_id == sign_in_device.persistent_id:
+    if account_services.signs_in_with(request.user, device):
         error = account_services.CANNOT_REMOVE_SIGN_IN_AUTHENTICATOR
     elif request.method == "POST":
         removed_id = device.persistent_id  # gone with the row's primary key
