@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -127,6 +128,9 @@ def test_make_run_serves_then_stops_everything_on_ctrl_c(data_dir):
         assert pg_pid.is_running() and EmbeddedRedis(data_dir).is_running()
         assert app_sessions_roles(data_dir) == {APP_ROLE}, "web, worker and beat: the app's role"
 
+        # Keep reading what the processes print while they stop: a full pipe would block
+        # them (and the supervisor) on a write, and Ctrl-C would seem to hang.
+        threading.Thread(target=lambda: output.extend(supervisor.stdout), daemon=True).start()
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=60) == 0
     finally:
